@@ -1,0 +1,33 @@
+/**
+ * A runtime runs the scenario programs of one language. The engine is written against this interface,
+ * so a runtime plugs in without changing runScenario's callers.
+ */
+import type { ScenarioId } from '../shared/scenarios';
+import type { Runtime } from '../shared/trace';
+
+export interface RuntimeInfo {
+  runtime: Runtime;
+  /** Interpreter version, e.g. `3.12.4` or `v20.20.2`. */
+  version: string;
+  /** The executable that will run the programs. */
+  executable: string;
+}
+
+export interface ProgramCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** Extra environment for the program (the engine adds CLAB_TRACE itself). */
+  env?: Record<string, string>;
+}
+
+export interface ProgramRuntime {
+  readonly id: Runtime;
+  /** Finds and checks the interpreter. Rejects with a RunError of kind `runtime-missing` or
+   *  `runtime-too-old` whose message says what to do. */
+  prepare(signal?: AbortSignal): Promise<RuntimeInfo>;
+  /** Absolute path of the scenario's program shipped with the project. */
+  programPath(scenario: ScenarioId): string;
+  /** The command that runs `program` (the shipped one or a learner's edited copy) with `args`. */
+  command(info: RuntimeInfo, program: string, args: string[]): ProgramCommand;
+}

@@ -1,0 +1,66 @@
+/**
+ * Which variants each scenario's program runs, per runtime. The engine starts the program once per
+ * variant with `--variant ID` (so variants never compete for cores) and the flags of `programArgs`.
+ */
+import type { ScenarioId, ScenarioParams } from '../shared/scenarios';
+import type { Runtime } from '../shared/trace';
+
+export interface VariantSpec {
+  id: string;
+  title: string;
+}
+
+const cpuBound: Record<Runtime, VariantSpec[]> = {
+  python: [
+    { id: 'sequential', title: 'Sequential' },
+    { id: 'threads', title: 'Threads' },
+    { id: 'processes', title: 'Processes' },
+  ],
+  node: [
+    { id: 'sequential', title: 'Sequential' },
+    { id: 'workers', title: 'worker_threads' },
+    { id: 'processes', title: 'Child processes' },
+  ],
+};
+
+export function variantsFor(scenario: ScenarioId, runtime: Runtime, params: ScenarioParams): VariantSpec[] {
+  switch (scenario) {
+    case 'parallel':
+    case 'gil':
+      return cpuBound[runtime];
+    case 'download':
+      return [
+        { id: 'sequential', title: 'Sequential' },
+        { id: 'threads', title: runtime === 'python' ? 'Thread(target=…)' : 'Worker per download' },
+        { id: 'subclass', title: runtime === 'python' ? 'Thread subclass' : 'Worker subclass' },
+      ];
+    case 'daemon':
+      return [
+        { id: 'daemon', title: runtime === 'python' ? 'daemon=True' : 'worker.unref()' },
+        { id: 'non-daemon', title: runtime === 'python' ? 'daemon=False' : 'ref’d workers' },
+      ];
+    case 'race': {
+      const all = [
+        { id: 'no-lock', title: 'Without a lock' },
+        { id: 'lock', title: 'With a lock' },
+      ];
+      if (params.lock === 'on') return all.filter((v) => v.id === 'lock');
+      if (params.lock === 'off') return all.filter((v) => v.id === 'no-lock');
+      return all;
+    }
+    case 'pool':
+      return params.pools.map((n) => ({ id: `pool-${n}`, title: `Pool of ${n}` }));
+  }
+}
+
+/** The flags every program understands; programs ignore the ones their scenario does not use. */
+export function programArgs(variant: string, params: ScenarioParams): string[] {
+  return [
+    '--variant', variant,
+    '--threads', String(params.threads),
+    '--tasks', String(params.tasks),
+    '--scale', String(params.scale),
+    '--lock', params.lock,
+    '--pools', params.pools.join(','),
+  ];
+}

@@ -1,0 +1,173 @@
+/**
+ * The scenario catalogue and its parameters: what the CLI lists, the command's quick pick offers,
+ * and the panel's controls edit. Pure data and validation, no host APIs.
+ */
+import type { Runtime } from './trace';
+
+export type ScenarioId = 'parallel' | 'download' | 'daemon' | 'race' | 'pool' | 'gil';
+
+export const SCENARIO_IDS: readonly ScenarioId[] = ['parallel', 'download', 'daemon', 'race', 'pool', 'gil'];
+
+/** The lesson section a scenario belongs to (also the walkthrough id suffix). */
+export type SectionId = 'threads-processes' | 'multithreading' | 'daemon-threads' | 'race-conditions' | 'thread-pools' | 'gil';
+
+export type ParamName = 'threads' | 'tasks' | 'scale' | 'lock' | 'pools';
+
+export type LockMode = 'both' | 'on' | 'off';
+
+export interface ScenarioParams {
+  /** Threads / workers / processes running at once (race: the pool's max_workers). */
+  threads: number;
+  /** Number of tasks (downloads, deposits, pool jobs, CPU chunks). */
+  tasks: number;
+  /** Multiplies every duration or amount of work; 1 = defaults that take 1–5 s on 2 cores. */
+  scale: number;
+  /** Race only: run without the lock, with it, or both. */
+  lock: LockMode;
+  /** Pool only: the pool sizes to compare. */
+  pools: number[];
+}
+
+export interface ScenarioInfo {
+  id: ScenarioId;
+  section: SectionId;
+  /** English title and one-line description; the extension and CLI localize by id. */
+  title: string;
+  description: string;
+  /** Parameters the scenario reads; others are ignored and not shown. */
+  params: readonly ParamName[];
+  defaults: ScenarioParams;
+  runtimes: readonly Runtime[];
+}
+
+const base: ScenarioParams = { threads: 2, tasks: 2, scale: 1, lock: 'both', pools: [1, 2, 4, 8] };
+
+export const SCENARIOS: readonly ScenarioInfo[] = [
+  {
+    id: 'parallel',
+    section: 'threads-processes',
+    title: 'Concurrency vs parallelism',
+    description: 'Two CPU-bound tasks: one after another, on threads, and on processes',
+    params: ['threads', 'scale'],
+    defaults: { ...base, threads: 2 },
+    runtimes: ['python', 'node'],
+  },
+  {
+    id: 'download',
+    section: 'multithreading',
+    title: 'Sequential vs threaded downloads',
+    description: 'Simulated downloads one by one, then one thread each (target= and a Thread subclass)',
+    params: ['tasks', 'scale'],
+    defaults: { ...base, tasks: 3 },
+    runtimes: ['python', 'node'],
+  },
+  {
+    id: 'daemon',
+    section: 'daemon-threads',
+    title: 'Daemon threads',
+    description: 'Background printers with daemon on and off while the main thread ends early',
+    params: ['threads', 'scale'],
+    defaults: { ...base, threads: 2 },
+    runtimes: ['python', 'node'],
+  },
+  {
+    id: 'race',
+    section: 'race-conditions',
+    title: 'Race condition and lock',
+    description: '100 deposits of 1 into one account from many threads, without and with a lock',
+    params: ['threads', 'tasks', 'lock', 'scale'],
+    defaults: { ...base, threads: 16, tasks: 100 },
+    runtimes: ['python', 'node'],
+  },
+  {
+    id: 'pool',
+    section: 'thread-pools',
+    title: 'Thread pool sizes',
+    description: 'One batch of tasks through pools of 1, 2, 4 and 8 workers',
+    params: ['tasks', 'pools', 'scale'],
+    defaults: { ...base, tasks: 8 },
+    runtimes: ['python', 'node'],
+  },
+  {
+    id: 'gil',
+    section: 'gil',
+    title: 'The GIL',
+    description: 'CPU-bound work sequentially, on threads and on processes (Node: worker_threads, no GIL)',
+    params: ['threads', 'scale'],
+    defaults: { ...base, threads: 2 },
+    runtimes: ['python', 'node'],
+  },
+];
+
+export interface ParamLimit {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+export const PARAM_LIMITS: Readonly<Record<'threads' | 'tasks' | 'scale' | 'poolSize', ParamLimit>> = {
+  threads: { min: 1, max: 64, integer: true },
+  tasks: { min: 1, max: 1000, integer: true },
+  scale: { min: 0.05, max: 10, integer: false },
+  poolSize: { min: 1, max: 64, integer: true },
+};
+
+export function findScenario(id: string): ScenarioInfo | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}
+
+export type ParamsResult = { ok: true; params: ScenarioParams } | { ok: false; errors: string[] };
+
+function checkNumber(name: string, value: unknown, limit: ParamLimit, errors: string[]): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    errors.push(`${name} must be a number, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  if (limit.integer && !Number.isInteger(value)) {
+    errors.push(`${name} must be a whole number, got ${value}`);
+    return undefined;
+  }
+  if (value < limit.min || value > limit.max) {
+    errors.push(`${name} must be between ${limit.min} and ${limit.max}, got ${value}`);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Merges `input` over the scenario's defaults and checks every value. Out-of-range values are
+ * refused with a message naming the parameter and its range, never clamped. Unknown keys are refused
+ * too, so a typo in a walkthrough link or a CLI flag does not go unnoticed.
+ */
+export function validateParams(scenario: ScenarioInfo, input: Record<string, unknown> = {}): ParamsResult {
+  const errors: string[] = [];
+  const params: ScenarioParams = { ...scenario.defaults, pools: [...scenario.defaults.pools] };
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    switch (key) {
+      case 'threads':
+      case 'tasks':
+      case 'scale': {
+        const v = checkNumber(key, value, PARAM_LIMITS[key], errors);
+        if (v !== undefined) params[key] = v;
+        break;
+      }
+      case 'lock':
+        if (value === 'both' || value === 'on' || value === 'off') params.lock = value;
+        else if (value === true || value === false) params.lock = value ? 'on' : 'off';
+        else errors.push(`lock must be "both", "on" or "off", got ${JSON.stringify(value)}`);
+        break;
+      case 'pools':
+        if (!Array.isArray(value) || value.length === 0 || value.length > 8) {
+          errors.push('pools must be a list of 1 to 8 pool sizes');
+        } else {
+          const sizes = value.map((v, i) => checkNumber(`pools[${i}]`, v, PARAM_LIMITS.poolSize, errors));
+          if (sizes.every((s): s is number => s !== undefined)) params.pools = sizes;
+        }
+        break;
+      default:
+        errors.push(`unknown parameter "${key}" (known: threads, tasks, scale, lock, pools)`);
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, params };
+}
