@@ -31,3 +31,14 @@ export interface ProgramRuntime {
   /** The command that runs `program` (the shipped one or a learner's edited copy) with `args`. */
   command(info: RuntimeInfo, program: string, args: string[]): ProgramCommand;
 }
+
+/** What a runtime needs to find its interpreter and the shipped programs. */
+export interface RuntimeOptions {
+  /** The package root (holds `media/programs/`). */
+  extensionRoot: string;
+  /** The learner's Python interpreter setting (`concurrencyLab.pythonPath`), if any. */
+  pythonPath?: string;
+}
+
+/** Creates a runtime; registered by id in src/engine/runtimes.ts. */
+export type RuntimeFactory = (opts: RuntimeOptions) => ProgramRuntime;

@@ -1,0 +1,68 @@
+/**
+ * The engine host: a Node process the extension starts with `child_process.fork`, so CPU-heavy
+ * demos and their process trees live outside the extension host. It runs scenarios on request,
+ * streams progress, and answers with a trace or an error. When the IPC channel goes away (the
+ * editor closed, the extension deactivated) it stops every run it started and exits.
+ */
+import { RunError } from './errors';
+import { parseToHost, type FromHost, type HostRunRequest } from './hostProtocol';
+import { runScenario } from './runScenario';
+
+/** Longest wait for the runs to stop their process trees before exiting anyway. */
+const EXIT_WAIT_MS = 5000;
+
+const runs = new Map<number, { abort: AbortController; done: Promise<void> }>();
+
+function send(msg: FromHost): void {
+  if (process.connected) process.send?.(msg);
+}
+
+function start(req: HostRunRequest): void {
+  if (runs.has(req.id)) {
+    send({ type: 'error', id: req.id, kind: 'internal', message: `run ${req.id} is already running` });
+    return;
+  }
+  const abort = new AbortController();
+  const done = runScenario(req.scenario, req.params, {
+    runtime: req.runtime,
+    pythonPath: req.pythonPath,
+    programPath: req.programPath,
+    timeoutMs: req.timeoutMs,
+    extensionRoot: req.extensionRoot,
+    signal: abort.signal,
+    onProgress: (p) => send({ type: 'progress', id: req.id, ...p }),
+  })
+    .then((trace) => send({ type: 'result', id: req.id, trace }))
+    .catch((e: unknown) => {
+      if (e instanceof RunError) send({ type: 'error', id: req.id, kind: e.kind, message: e.message, output: e.output, trace: e.trace });
+      else send({ type: 'error', id: req.id, kind: 'internal', message: e instanceof Error ? e.message : String(e) });
+    })
+    .finally(() => runs.delete(req.id));
+  runs.set(req.id, { abort, done });
+}
+
+async function shutdown(): Promise<void> {
+  const pending = [...runs.values()];
+  for (const r of pending) r.abort.abort();
+  await Promise.race([Promise.all(pending.map((r) => r.done)), new Promise((r) => setTimeout(r, EXIT_WAIT_MS))]);
+  process.exit(0);
+}
+
+process.on('message', (raw: unknown) => {
+  const msg = parseToHost(raw);
+  if (!msg) {
+    const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+    send({ type: 'error', id, kind: 'internal', message: 'malformed request' });
+  } else if (msg.type === 'run') {
+    start(msg);
+  } else {
+    runs.get(msg.id)?.abort.abort();
+  }
+});
+process.on('disconnect', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+
+if (!process.send) {
+  console.error('engineHost is started by the extension with child_process.fork; for a terminal use the CLI.');
+  process.exit(2);
+}

@@ -1,0 +1,96 @@
+/**
+ * Messages between the extension and the engine host process (dist/engineHost.js, started with
+ * `child_process.fork`). The extension imports these types; the host checks every message it gets.
+ */
+import type { Runtime, Trace } from '../shared/trace';
+import type { RunErrorKind } from './errors';
+
+// ---- extension → host ----------------------------------------------------------------------------
+
+/** Run a scenario; `id` is chosen by the extension and echoed on every reply. */
+export interface HostRunRequest {
+  type: 'run';
+  id: number;
+  scenario: string;
+  params: Record<string, unknown>;
+  runtime?: Runtime;
+  pythonPath?: string;
+  programPath?: string;
+  timeoutMs?: number;
+  extensionRoot?: string;
+}
+
+/** Stop run `id`: its whole process tree is killed and it answers with an error of kind `cancelled`. */
+export interface HostCancelRequest {
+  type: 'cancel';
+  id: number;
+}
+
+export type ToHost = HostRunRequest | HostCancelRequest;
+
+// ---- host → extension ----------------------------------------------------------------------------
+
+export interface HostProgress {
+  type: 'progress';
+  id: number;
+  variant: string;
+  message: string;
+}
+
+export interface HostResult {
+  type: 'result';
+  id: number;
+  trace: Trace;
+}
+
+/** The run failed: `kind` says how, `output` is the program's output tail, `trace` what was measured. */
+export interface HostError {
+  type: 'error';
+  id: number;
+  kind: RunErrorKind | 'internal';
+  message: string;
+  output?: string;
+  trace?: Trace;
+}
+
+export type FromHost = HostProgress | HostResult | HostError;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+
+/** Checks a message received by the host. */
+export function parseToHost(msg: unknown): ToHost | undefined {
+  if (!isObj(msg) || typeof msg.id !== 'number') return undefined;
+  if (msg.type === 'cancel') return { type: 'cancel', id: msg.id };
+  if (msg.type !== 'run' || typeof msg.scenario !== 'string') return undefined;
+  if (msg.params !== undefined && !isObj(msg.params)) return undefined;
+  if (msg.runtime !== undefined && msg.runtime !== 'node' && msg.runtime !== 'python') return undefined;
+  if (!optStr(msg.pythonPath) || !optStr(msg.programPath) || !optStr(msg.extensionRoot)) return undefined;
+  if (msg.timeoutMs !== undefined && (typeof msg.timeoutMs !== 'number' || !(msg.timeoutMs > 0))) return undefined;
+  return {
+    type: 'run',
+    id: msg.id,
+    scenario: msg.scenario,
+    params: (msg.params as Record<string, unknown> | undefined) ?? {},
+    runtime: msg.runtime as Runtime | undefined,
+    pythonPath: msg.pythonPath as string | undefined,
+    programPath: msg.programPath as string | undefined,
+    timeoutMs: msg.timeoutMs as number | undefined,
+    extensionRoot: msg.extensionRoot as string | undefined,
+  };
+}
+
+/** Checks a message received by the extension. */
+export function parseFromHost(msg: unknown): FromHost | undefined {
+  if (!isObj(msg) || typeof msg.id !== 'number') return undefined;
+  switch (msg.type) {
+    case 'progress':
+      return typeof msg.variant === 'string' && typeof msg.message === 'string' ? (msg as unknown as HostProgress) : undefined;
+    case 'result':
+      return isObj(msg.trace) ? (msg as unknown as HostResult) : undefined;
+    case 'error':
+      return typeof msg.kind === 'string' && typeof msg.message === 'string' ? (msg as unknown as HostError) : undefined;
+    default:
+      return undefined;
+  }
+}

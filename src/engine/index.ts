@@ -1,0 +1,7 @@
+/** The engine's public face: what the extension host process, the CLI and the tests import. */
+export { runScenario, defaultRuntime, DEFAULT_TIMEOUT_MS } from './runScenario';
+export type { RunScenarioOptions, RunProgress } from './runScenario';
+export { RunError } from './errors';
+export type { RunErrorKind } from './errors';
+export { registerRuntime, isRuntimeRegistered, createRuntime } from './runtimes';
+export { findPackageRoot } from './packageRoot';

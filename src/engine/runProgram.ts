@@ -1,0 +1,135 @@
+/**
+ * Runs one program process (one variant) under the collector and the sampler: spawns it in its own
+ * process group, keeps the tail of its output, enforces the timeout and the abort signal (stopping
+ * the whole tree), and folds what it reported into Variants.
+ */
+import type { HelloEvent } from '../shared/events';
+import type { StateMethod, Variant } from '../shared/trace';
+import { engineNowNs } from './clock';
+import { TraceCollector } from './collector';
+import { ProcessTree, type ProgramExit } from './processTree';
+import type { ProgramCommand } from './runtime';
+import { SchedSampler } from './sampler';
+import { TraceBuilder } from './traceBuilder';
+import type { VariantSpec } from './variants';
+
+export const OUTPUT_TAIL_CHARS = 64 * 1024;
+/** How long to wait for the last events and output after the program exits. */
+const DRAIN_MS = 1000;
+
+/** Keeps the last `max` characters of a stream of text. */
+export class OutputTail {
+  private text = '';
+  constructor(private readonly max = OUTPUT_TAIL_CHARS) {}
+  push(chunk: string): void {
+    this.text += chunk;
+    if (this.text.length > this.max * 2) this.text = this.text.slice(-this.max);
+  }
+  toString(): string {
+    return this.text.length > this.max ? `…${this.text.slice(-this.max)}` : this.text;
+  }
+}
+
+export type ProgramStatus = 'ok' | 'crashed' | 'timeout' | 'cancelled' | 'silent' | 'spawn-failed';
+
+export interface ProgramRunResult {
+  status: ProgramStatus;
+  variants: Variant[];
+  method: StateMethod;
+  hello?: HelloEvent;
+  skipped: number;
+  output: string;
+  exit?: ProgramExit;
+  spawnError?: Error;
+  /** Pids the run started (main and adopted), for tests that check nothing survives. */
+  pids: number[];
+}
+
+export interface ProgramRunOptions {
+  command: ProgramCommand;
+  fallback: VariantSpec;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunResult> {
+  const builder = new TraceBuilder();
+  const sampler = new SchedSampler();
+  const pids = new Set<number>();
+  // The collector starts first (the program needs its address); hellos can only arrive once the
+  // program runs, and by then `started.tree` is set.
+  const started: { tree?: ProcessTree } = {};
+  const collector = await TraceCollector.start({
+    onEvent: (e) => {
+      builder.add(e);
+      const ev = e.event;
+      if (ev.k === 'hello') {
+        pids.add(ev.pid);
+        started.tree?.adopt(ev.pid);
+      } else if (ev.k === 'lane' && ev.tid !== undefined) sampler.track(ev.lane, ev.pid, ev.tid, true);
+      else if (ev.k === 'state') sampler.setActive(ev.lane, ev.s === 'cpu');
+      else if (ev.k === 'end') sampler.untrack(ev.lane);
+    },
+    onClose: (conn, _pid, at) => builder.connectionClosed(conn, at),
+  });
+
+  const output = new OutputTail();
+  const tree = new ProcessTree(opts.command, { CLAB_TRACE: collector.envValue });
+  started.tree = tree;
+  pids.add(tree.pid);
+  const outputClosed = new Promise<void>((resolve) => tree.child.once('close', () => resolve()));
+  tree.child.stdout?.setEncoding('utf8').on('data', (c: string) => output.push(c));
+  tree.child.stderr?.setEncoding('utf8').on('data', (c: string) => output.push(c));
+
+  let stoppedAt: number | undefined;
+  let status: ProgramStatus | undefined;
+  const stop = async (why: 'timeout' | 'cancelled'): Promise<void> => {
+    if (status || tree.hasExited) return;
+    status = why;
+    stoppedAt = engineNowNs();
+    await tree.kill();
+  };
+  const timer = setTimeout(() => void stop('timeout'), opts.timeoutMs);
+  const onAbort = (): void => void stop('cancelled');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+
+  const exit = await tree.exited;
+  clearTimeout(timer);
+  opts.signal?.removeEventListener('abort', onAbort);
+  if (status) {
+    await tree.kill(); // make sure the kill that stop() began has finished
+  } else {
+    tree.reapStragglers();
+  }
+  await Promise.race([Promise.all([collector.drain(DRAIN_MS), outputClosed]), sleep(DRAIN_MS)]);
+  sampler.stop();
+  await collector.close();
+  for (const p of tree.alivePids()) pids.add(p);
+
+  if (!status) {
+    if (tree.spawnError) status = 'spawn-failed';
+    else if (exit.code !== 0) status = 'crashed';
+    else if (!builder.hello && builder.eventCount === 0) status = 'silent';
+    else status = 'ok';
+  }
+  const built = builder.build({
+    exitAt: stoppedAt ?? exit.at,
+    fallback: opts.fallback,
+    samples: (key) => sampler.samples(key),
+    killedRun: status !== 'ok',
+  });
+  return {
+    status,
+    variants: built.variants,
+    method: built.method,
+    hello: built.hello,
+    skipped: collector.skipped + collector.rejectedConnections,
+    output: output.toString(),
+    exit,
+    spawnError: tree.spawnError,
+    pids: [...pids],
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * runScenario: validates the parameters, picks the runtime, runs the scenario's program once per
+ * variant (so variants never compete for cores) and returns the measured Trace. Failures reject with
+ * a RunError whose `trace` holds what was measured so far.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo, type ScenarioParams } from '../shared/scenarios';
+import type { Runtime, Trace } from '../shared/trace';
+import { bestMethod } from './cpuSplit';
+import { RunError } from './errors';
+import { findPackageRoot } from './packageRoot';
+import { runProgram, type ProgramRunResult } from './runProgram';
+import type { ProgramRuntime, RuntimeInfo } from './runtime';
+import { createRuntime, isRuntimeRegistered } from './runtimes';
+import { programArgs, variantsFor, type VariantSpec } from './variants';
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export interface RunProgress {
+  variant: string;
+  message: string;
+}
+
+export interface RunScenarioOptions {
+  runtime?: Runtime;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  /** Per program run (one variant); default 60 s. */
+  timeoutMs?: number;
+  pythonPath?: string;
+  /** A learner's edited copy of the program, run instead of the shipped one. */
+  programPath?: string;
+  /** The package root holding media/programs; found from this file when not given. */
+  extensionRoot?: string;
+  /** Called after each program run (tests use it to check that every pid is gone). */
+  onProgramDone?: (r: ProgramRunResult) => void;
+}
+
+/** python when its runtime is plugged in, else node. */
+export function defaultRuntime(): Runtime {
+  return isRuntimeRegistered('python') ? 'python' : 'node';
+}
+
+function checkRequest(id: string, params: Record<string, unknown>, runtime: Runtime): { scenario: ScenarioInfo; params: ScenarioParams } {
+  const scenario = findScenario(id);
+  if (!scenario) throw new RunError('bad-params', `unknown scenario "${id}" (known: ${SCENARIO_IDS.join(', ')})`);
+  const checked = validateParams(scenario, params);
+  const problems = checked.ok ? [] : [...checked.errors];
+  if (!scenario.runtimes.includes(runtime)) problems.push(`scenario "${id}" has no ${runtime} program`);
+  if (!checked.ok || problems.length) throw new RunError('bad-params', problems.join('; '));
+  return { scenario, params: checked.params };
+}
+
+function failure(r: ProgramRunResult, spec: VariantSpec, timeoutMs: number, program: string): RunError | undefined {
+  switch (r.status) {
+    case 'ok':
+      return undefined;
+    case 'timeout':
+      return new RunError('timeout', `${spec.title}: timed out after ${Math.round(timeoutMs / 1000)} s — a deadlock?`, undefined, r.output);
+    case 'cancelled':
+      return new RunError('cancelled', `${spec.title}: cancelled`, undefined, r.output);
+    case 'spawn-failed':
+      return new RunError('runtime-missing', `could not start the program: ${r.spawnError?.message ?? 'unknown error'}`, undefined, r.output);
+    case 'silent':
+      return new RunError('protocol', `${program} sent no trace events — does it import labtrace?`, undefined, r.output);
+    case 'crashed': {
+      const how = r.exit?.signal ? `was killed by ${r.exit.signal}` : `exited with code ${r.exit?.code}`;
+      return new RunError('crashed', `${spec.title}: the program ${how}`, undefined, r.output);
+    }
+  }
+}
+
+async function prepareRuntime(rt: ProgramRuntime, signal?: AbortSignal): Promise<RuntimeInfo> {
+  if (signal?.aborted) throw new RunError('cancelled', 'cancelled before start');
+  return rt.prepare(signal);
+}
+
+export async function runScenario(id: string, params: Record<string, unknown>, opts: RunScenarioOptions = {}): Promise<Trace> {
+  const runtimeId = opts.runtime ?? defaultRuntime();
+  const request = checkRequest(id, params, runtimeId);
+  const root = opts.extensionRoot ?? findPackageRoot();
+  if (!root) throw new RunError('runtime-missing', 'cannot find the concurrency-lab package folder (media/programs)');
+  const rt = createRuntime(runtimeId, { extensionRoot: root, pythonPath: opts.pythonPath });
+  if (!rt) throw new RunError('runtime-missing', `the ${runtimeId} runtime is not available in this build`);
+  const info = await prepareRuntime(rt, opts.signal);
+  const program = opts.programPath ?? rt.programPath(request.scenario.id);
+  if (!fs.existsSync(program)) throw new RunError('crashed', `the program file was not found: ${program}`);
+
+  const trace: Trace = {
+    schema: 1,
+    scenario: request.scenario.id,
+    runtime: runtimeId,
+    params: { ...request.params },
+    env: { platform: process.platform, cpus: os.cpus().length, node: process.version, stateMethod: 'none' },
+    startedAt: new Date().toISOString(),
+    variants: [],
+    skippedEvents: 0,
+  };
+  if (runtimeId === 'python') trace.env.python = info.version;
+  const specs = variantsFor(request.scenario.id, runtimeId, request.params);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  for (const [i, spec] of specs.entries()) {
+    if (opts.signal?.aborted) throw new RunError('cancelled', 'cancelled', trace);
+    opts.onProgress?.({ variant: spec.id, message: `${spec.title} (${i + 1}/${specs.length})` });
+    const command = rt.command(info, program, programArgs(spec.id, request.params));
+    const result = await runProgram({ command, fallback: spec, timeoutMs, signal: opts.signal });
+    opts.onProgramDone?.(result);
+    trace.variants.push(...result.variants);
+    trace.skippedEvents = (trace.skippedEvents ?? 0) + result.skipped;
+    trace.env.stateMethod = bestMethod(trace.env.stateMethod ?? 'none', result.method);
+    if (result.hello?.runtime === 'python') {
+      trace.env.python = result.hello.version;
+      if (result.hello.gil !== undefined) trace.env.gil = result.hello.gil;
+    }
+    const error = failure(result, spec, timeoutMs, program);
+    if (error) {
+      const last = trace.variants[trace.variants.length - 1];
+      if (last && result.variants.length) last.error = error.message;
+      throw new RunError(error.kind, error.message, trace, result.output);
+    }
+  }
+  return trace;
+}

@@ -1,0 +1,161 @@
+/**
+ * Samples the kernel's per-thread scheduler accounting, `/proc/<pid>/task/<tid>/schedstat`
+ * (field 1 = ns spent on a CPU, field 2 = ns runnable but waiting for one), for the lanes that are
+ * in `cpu` intent, every few ms. The trace builder turns the deltas into measured `running` vs `ready`
+ * time. Each lane's file stays open and is re-read at offset 0 (procfs regenerates it), which costs a
+ * few µs per read. Not Linux (or no schedstat): `available` is false and nothing is sampled.
+ */
+import * as fs from 'node:fs';
+import { engineNowNs } from './clock';
+
+export interface RunSample {
+  /** Engine time of the read, ns. */
+  t: number;
+  /** Cumulative ns on a CPU. */
+  run: number;
+  /** Cumulative ns runnable but waiting. */
+  wait: number;
+}
+
+export const SAMPLE_INTERVAL_MS = 4;
+
+interface TrackedThread {
+  fd: number;
+  active: boolean;
+  samples: RunSample[];
+}
+
+let availableCache: boolean | undefined;
+
+/** Whether this machine exposes per-thread schedstat (checked once, on our own main thread). */
+export function schedstatAvailable(): boolean {
+  if (availableCache === undefined) {
+    try {
+      availableCache = parseSchedstat(fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8')) !== undefined;
+    } catch {
+      availableCache = false;
+    }
+  }
+  return availableCache;
+}
+
+export function parseSchedstat(text: string): { run: number; wait: number } | undefined {
+  const [run, wait] = text.trim().split(/\s+/).map(Number);
+  return Number.isFinite(run) && Number.isFinite(wait) ? { run, wait } : undefined;
+}
+
+export class SchedSampler {
+  private readonly threads = new Map<string, TrackedThread>();
+  private readonly ended = new Map<string, RunSample[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly buffer = Buffer.alloc(256);
+  /** Cost accounting, so the overhead can be measured and reported. */
+  readonly stats = { reads: 0, busyNs: 0, ticks: 0, startedAt: engineNowNs() };
+
+  constructor(
+    readonly enabled = schedstatAvailable(),
+    private readonly intervalMs = SAMPLE_INTERVAL_MS,
+  ) {}
+
+  /** Starts sampling `key`'s thread; `active` = it is in `cpu` intent now. */
+  track(key: string, pid: number, tid: number, active: boolean): void {
+    if (!this.enabled || this.threads.has(key)) return;
+    let fd: number;
+    try {
+      fd = fs.openSync(`/proc/${pid}/task/${tid}/schedstat`, 'r');
+    } catch {
+      return; // the thread is already gone, or lives in another pid namespace
+    }
+    this.threads.set(key, { fd, active, samples: [] });
+    this.sample(key);
+    this.ensureTimer();
+  }
+
+  /** The lane changed state: take a sample now (closing the previous interval) and note the intent. */
+  setActive(key: string, active: boolean): void {
+    const th = this.threads.get(key);
+    if (!th) return;
+    this.sample(key);
+    th.active = active;
+  }
+
+  /** The lane ended: one last sample, then stop reading its file. */
+  untrack(key: string): void {
+    const th = this.threads.get(key);
+    if (!th) return;
+    this.sample(key);
+    this.close(key, th);
+  }
+
+  /** Every sample taken for `key`, in time order. */
+  samples(key: string): RunSample[] | undefined {
+    return this.threads.get(key)?.samples ?? this.ended.get(key);
+  }
+
+  get hasSamples(): boolean {
+    for (const th of this.threads.values()) if (th.samples.length) return true;
+    for (const s of this.ended.values()) if (s.length) return true;
+    return false;
+  }
+
+  /** Reads one thread's counters now. Returns false when the thread has gone. */
+  sample(key: string): boolean {
+    const th = this.threads.get(key);
+    if (!th) return false;
+    const start = engineNowNs();
+    let parsed: { run: number; wait: number } | undefined;
+    try {
+      const n = fs.readSync(th.fd, this.buffer, 0, this.buffer.length, 0);
+      parsed = parseSchedstat(this.buffer.toString('latin1', 0, n));
+    } catch {
+      parsed = undefined; // ESRCH: the thread exited
+    }
+    const end = engineNowNs();
+    this.stats.reads++;
+    this.stats.busyNs += end - start;
+    if (!parsed) {
+      this.close(key, th);
+      return false;
+    }
+    th.samples.push({ t: Math.round((start + end) / 2), run: parsed.run, wait: parsed.wait });
+    return true;
+  }
+
+  /** Busy time of the sampler as a fraction of one core since it was created. */
+  overhead(): number {
+    const elapsed = engineNowNs() - this.stats.startedAt;
+    return elapsed > 0 ? this.stats.busyNs / elapsed : 0;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const [key, th] of this.threads) this.close(key, th);
+  }
+
+  private tick(): void {
+    const start = engineNowNs();
+    const readsBusy = this.stats.busyNs;
+    this.stats.ticks++;
+    for (const [key, th] of this.threads) if (th.active) this.sample(key);
+    // sample() counted its reads already; add only the loop's own cost around them
+    const loop = engineNowNs() - start - (this.stats.busyNs - readsBusy);
+    this.stats.busyNs += Math.max(0, loop);
+  }
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private close(key: string, th: TrackedThread): void {
+    try {
+      fs.closeSync(th.fd);
+    } catch {
+      // already closed
+    }
+    this.threads.delete(key);
+    this.ended.set(key, th.samples);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * `concurrencyLab.openProgram` copies a scenario's program (and the helpers it imports, such as the
+ * labtrace tracer) to the learner's folder and opens it; `concurrencyLab.runMyProgram` runs that
+ * copy through the engine. The learner's edits are never overwritten without asking.
+ */
+import * as vscode from 'vscode';
+import { findScenario, SCENARIO_IDS, type ScenarioInfo } from '../../shared/scenarios';
+import type { Runtime } from '../../shared/trace';
+import type { LessonProgress } from '../lessonProgress';
+import type { RunOutcome } from '../run/runController';
+import type { RunSession } from '../run/runSession';
+import { isRecord, pickScenario } from './pickers';
+
+const FILE_EXTENSION: Record<Runtime, string> = { python: 'py', node: 'mjs' };
+
+export class ProgramCommands {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly session: RunSession,
+    private readonly progress: LessonProgress,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand('concurrencyLab.openProgram', (args?: unknown) => this.openProgram(args)),
+      vscode.commands.registerCommand('concurrencyLab.runMyProgram', (args?: unknown) => this.runMyProgram(args)),
+    ];
+  }
+
+  /** Where learners' copies live: the trusted workspace's `concurrency-lab/`, else private storage. */
+  private learnerRoot(): vscode.Uri {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder && vscode.workspace.isTrusted
+      ? vscode.Uri.joinPath(folder.uri, 'concurrency-lab')
+      : vscode.Uri.joinPath(this.context.globalStorageUri, 'programs');
+  }
+
+  private copyUri(scenario: ScenarioInfo, language: Runtime): vscode.Uri {
+    return vscode.Uri.joinPath(this.learnerRoot(), language, `${scenario.id}.${FILE_EXTENSION[language]}`);
+  }
+
+  private async target(args: unknown, placeHolder: string): Promise<{ scenario: ScenarioInfo; language?: Runtime } | undefined> {
+    const given = isRecord(args) ? args : {};
+    const language = given.language === 'python' || given.language === 'node' ? given.language : undefined;
+    if (given.language !== undefined && !language) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Unknown program language {0}: use "python" or "node".', JSON.stringify(given.language) ?? ''));
+      return undefined;
+    }
+    if (given.scenario === undefined) {
+      const picked = await pickScenario(placeHolder);
+      return picked && { scenario: picked, language };
+    }
+    const scenario = typeof given.scenario === 'string' ? findScenario(given.scenario) : undefined;
+    if (!scenario) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Unknown scenario {0}. Known scenarios: {1}.', JSON.stringify(given.scenario) ?? 'undefined', SCENARIO_IDS.join(', ')),
+      );
+      return undefined;
+    }
+    return { scenario, language };
+  }
+
+  /** The language when none was given: the runtime setting, Python for `auto`. */
+  private defaultLanguage(): Runtime {
+    return vscode.workspace.getConfiguration('concurrencyLab').get('runtime') === 'node' ? 'node' : 'python';
+  }
+
+  async openProgram(args?: unknown): Promise<vscode.Uri | undefined> {
+    const target = await this.target(args, vscode.l10n.t('Choose the program to open'));
+    if (!target) return undefined;
+    const { scenario } = target;
+    const language = target.language ?? this.defaultLanguage();
+    const shippedDir = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', language);
+    const fileName = `${scenario.id}.${FILE_EXTENSION[language]}`;
+    const copy = this.copyUri(scenario, language);
+    try {
+      const shipped = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(shippedDir, fileName));
+      await this.copyHelpers(shippedDir, vscode.Uri.joinPath(copy, '..'), language);
+      const existing = await readIfExists(copy);
+      if (!existing) {
+        await vscode.workspace.fs.writeFile(copy, shipped);
+      } else if (!sameBytes(existing, shipped)) {
+        const replace = vscode.l10n.t('Replace with Original');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('You have already edited {0}. Open your copy, or replace it with the original?', fileName),
+          vscode.l10n.t('Open My Copy'),
+          replace,
+        );
+        if (choice === replace) await vscode.workspace.fs.writeFile(copy, shipped);
+      }
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.error(`openProgram ${scenario.id}/${language}: ${reason}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not open the program {0}: {1}', fileName, reason));
+      return undefined;
+    }
+    await vscode.window.showTextDocument(copy, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    await this.progress.record(scenario.section, 'opened');
+    this.log.info(`opened ${copy.toString(true)}`);
+    return copy;
+  }
+
+  /**
+   * Copies the helpers a program imports (every file that is not another scenario's program, such as
+   * labtrace). They must match the engine of this version, so they are refreshed when they differ.
+   */
+  private async copyHelpers(shippedDir: vscode.Uri, copyDir: vscode.Uri, language: Runtime): Promise<void> {
+    const programs = new Set(SCENARIO_IDS.map((id) => `${id}.${FILE_EXTENSION[language]}`));
+    for (const [name, type] of await vscode.workspace.fs.readDirectory(shippedDir)) {
+      if (type !== vscode.FileType.File || programs.has(name)) continue;
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(shippedDir, name));
+      const dest = vscode.Uri.joinPath(copyDir, name);
+      const existing = await readIfExists(dest);
+      if (existing && sameBytes(existing, bytes)) continue;
+      if (existing) this.log.info(`refreshing ${dest.toString(true)} to match this version of the extension`);
+      await vscode.workspace.fs.writeFile(dest, bytes);
+    }
+  }
+
+  async runMyProgram(args?: unknown): Promise<RunOutcome | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      const manage = vscode.l10n.t('Manage Workspace Trust');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Running your own copy of a program is not available in Restricted Mode, because it runs code from this workspace. Trust the workspace to use it; the built-in demos still run.'),
+        manage,
+      );
+      if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    const target = await this.target(args, vscode.l10n.t('Choose the program of yours to run'));
+    if (!target) return undefined;
+    const { scenario } = target;
+    const candidates: Runtime[] = target.language ? [target.language] : [this.defaultLanguage(), this.defaultLanguage() === 'python' ? 'node' : 'python'];
+    let found: { uri: vscode.Uri; language: Runtime } | undefined;
+    for (const language of candidates) {
+      const uri = this.copyUri(scenario, language);
+      if (await readIfExists(uri)) {
+        found = { uri, language };
+        break;
+      }
+    }
+    if (!found) {
+      const open = vscode.l10n.t('Open Program');
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('You have no copy of this program yet. Open the program first, edit it, then run it.'),
+        open,
+      );
+      if (choice === open) await this.openProgram({ scenario: scenario.id, language: candidates[0] });
+      return undefined;
+    }
+    if (found.uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Your program must be on this machine\'s disk to run: {0}', found.uri.toString(true)));
+      return undefined;
+    }
+    // Run what the learner sees: unsaved edits are saved first.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === found.uri.toString());
+    if (open?.isDirty) await open.save();
+    return this.session.run({ scenario: scenario.id, runtime: found.language }, { programPath: found.uri.fsPath });
+  }
+}
+
+async function readIfExists(uri: vscode.Uri): Promise<Uint8Array | undefined> {
+  try {
+    return await vscode.workspace.fs.readFile(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}

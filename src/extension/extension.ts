@@ -1,0 +1,68 @@
+/**
+ * Entry point. `activate` only wires things up: commands, the panel serializer, listeners. Nothing
+ * is spawned until a run starts, and everything created is owned by `context.subscriptions`.
+ */
+import * as vscode from 'vscode';
+import { toChromeTrace } from '../shared/chromeTrace';
+import { registerOpenLesson } from './commands/openLesson';
+import { ProgramCommands } from './commands/programs';
+import { registerRunDemo } from './commands/runDemo';
+import { LessonProgress } from './lessonProgress';
+import { QUIZ_QUESTIONS } from './quiz/questions';
+import { QuizCommand } from './quiz/quizCommand';
+import { PythonLocator } from './run/pythonLocator';
+import { RunController } from './run/runController';
+import { RunSession } from './run/runSession';
+import { SettingsReader } from './settings';
+import type { LabTestApi } from './testApi';
+
+/** Set while active so `deactivate` can wait for the engine hosts to be killed. */
+let stopRuns: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): LabTestApi {
+  const log = vscode.window.createOutputChannel('Concurrency Lab', { log: true });
+  const controller = new RunController(context.asAbsolutePath('dist/engineHost.js'), log);
+  const settings = new SettingsReader(log);
+  const python = new PythonLocator();
+  const progress = new LessonProgress(context.globalState);
+  const session = new RunSession(context, controller, settings, python, progress, log, toChromeTrace);
+  const programs = new ProgramCommands(context, session, progress, log);
+
+  // Last resort if the extension host exits without deactivating: kill the hosts' trees (synchronous on Linux).
+  const killOnExit = () => void controller.dispose();
+  process.once('exit', killOnExit);
+  stopRuns = () => controller.dispose();
+
+  context.subscriptions.push(
+    log,
+    session,
+    registerRunDemo(session),
+    ...programs.register(),
+    new QuizCommand(QUIZ_QUESTIONS, progress).register(),
+    registerOpenLesson(progress),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('concurrencyLab.pythonPath')) python.reset();
+      // The race walkthrough's "change one thing" step is this setting.
+      if (e.affectsConfiguration('concurrencyLab.raceLock')) void progress.record('race-conditions', 'changed');
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => python.reset()),
+    { dispose: () => process.removeListener('exit', killOnExit) },
+  );
+  log.info(`Concurrency Lab activated (VS Code ${vscode.version}, ${vscode.env.language})`);
+
+  return {
+    lastTrace: () => (session.lastOutcome?.ok ? session.lastOutcome.trace : undefined),
+    lastOutcome: () => session.lastOutcome,
+    lastRunSpec: () => session.lastSpec,
+    isPanelOpen: () => session.panels.panel !== undefined,
+    isPanelReady: () => session.panels.panel?.isReady ?? false,
+    keptRuns: () => session.history,
+    settingProblems: () => settings.read().problems,
+  };
+}
+
+export function deactivate(): Promise<void> | undefined {
+  const stop = stopRuns;
+  stopRuns = undefined;
+  return stop?.();
+}

@@ -1,0 +1,192 @@
+/**
+ * The demo panel: one webview showing timing and thread-state charts. The HTML is an empty shell;
+ * everything it shows arrives by message after the webview says `ready`, and everything it sends is
+ * checked with `parseFromWebview` first. One panel at a time, revealed when it is already open.
+ */
+import * as vscode from 'vscode';
+import { isTrace, parseFromWebview, type FromWebview, type InitMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
+import type { Trace } from '../../shared/trace';
+import { buildPanelHtml } from './panelHtml';
+
+export const DEMO_VIEW_TYPE = 'concurrencyLab.demo';
+
+/** What the panel needs from the rest of the extension. */
+export interface PanelBackend {
+  /** The state a (re)loaded webview starts from, and the messages that replay a run still going. */
+  initialState(): Promise<{ init: Omit<InitMessage, 'type' | 'strings' | 'locale'>; replay: ToWebview[] }>;
+  runRequest(request: RunRequest): void;
+  cancel(): void;
+  save(message: SaveMessage): Promise<void>;
+  /** The panel was closed: stop whatever it started. */
+  closed(): void;
+  /** Runs the webview had saved with setState before a window reload. */
+  restoreRuns(runs: Trace[]): void;
+}
+
+/** The runs inside a webview's saved state: `{ runs: [{ trace }, …] }` (plain traces accepted too). */
+export function runsFromState(state: unknown): Trace[] {
+  if (typeof state !== 'object' || state === null) return [];
+  const runs = (state as { runs?: unknown }).runs;
+  if (!Array.isArray(runs)) return [];
+  return runs
+    .map((entry: unknown) => (isTrace(entry) ? entry : typeof entry === 'object' && entry !== null ? (entry as { trace?: unknown }).trace : undefined))
+    .filter(isTrace);
+}
+
+export class DemoPanel implements vscode.Disposable {
+  private ready = false;
+  private disposed = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDidDisposeEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly backend: PanelBackend,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, vscode.Uri.joinPath(extensionUri, 'media')] };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    panel.webview.html = buildPanelHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      language: vscode.env.language,
+      title: vscode.l10n.t('Concurrency Demo'),
+    });
+    this.disposables.push(
+      this.onDidDisposeEmitter,
+      panel.webview.onDidReceiveMessage((msg: unknown) => void this.receive(msg)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Sends to a loaded webview. Before `ready` nothing is sent: the `init` answer carries it all. */
+  post(message: ToWebview): void {
+    if (!this.ready || this.disposed) return;
+    void this.panel.webview.postMessage(message).then(undefined, (err: unknown) =>
+      this.log.warn(`could not post "${message.type}" to the panel: ${String(err)}`),
+    );
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.log.warn(`ignored a malformed message from the panel: ${parsed.error}`);
+      return;
+    }
+    try {
+      await this.handle(parsed.value);
+    } catch (err) {
+      this.log.error(`panel message "${parsed.value.type}" failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        // A webview reloads whenever it is hidden and shown again: each `ready` gets a full init.
+        const { init, replay } = await this.backend.initialState();
+        this.ready = true;
+        this.post({
+          type: 'init',
+          // The whole runtime bundle, keyed by English text: the webview looks up its own keys.
+          strings: { ...(vscode.l10n.bundle ?? {}) },
+          locale: vscode.env.language,
+          ...init,
+        });
+        replay.forEach((m) => this.post(m));
+        return;
+      }
+      case 'run':
+        return this.backend.runRequest(message.request);
+      case 'cancel':
+        return this.backend.cancel();
+      case 'save':
+        return this.backend.save(message);
+      case 'log': {
+        const text = `webview: ${message.message}`;
+        if (message.level === 'error') this.log.error(text);
+        else if (message.level === 'warn') this.log.warn(text);
+        else this.log.info(text);
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.ready = false;
+    this.backend.closed();
+    this.onDidDisposeEmitter.fire();
+    this.panel.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+/** Owns the one demo panel: creates it, reveals it, restores it after a window reload. */
+export class DemoPanelManager implements vscode.Disposable {
+  private current: DemoPanel | undefined;
+  private readonly registration: vscode.Disposable;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly backend: PanelBackend,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.registration = vscode.window.registerWebviewPanelSerializer(DEMO_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        // The webview kept its runs with setState; the extension host is new and takes them back,
+        // so the `init` after the reload (and exports by run index) see the same list.
+        this.backend.restoreRuns(runsFromState(state));
+        this.adopt(panel);
+      },
+    });
+  }
+
+  get panel(): DemoPanel | undefined {
+    return this.current;
+  }
+
+  /** The open panel, revealed, or a new one beside the editor. */
+  show(): DemoPanel {
+    if (this.current) {
+      this.current.reveal();
+      return this.current;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      DEMO_VIEW_TYPE,
+      vscode.l10n.t('Concurrency Demo'),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] },
+    );
+    return this.adopt(panel);
+  }
+
+  private adopt(panel: vscode.WebviewPanel): DemoPanel {
+    this.current?.dispose();
+    const demo = new DemoPanel(panel, this.extensionUri, this.backend, this.log);
+    this.current = demo;
+    demo.onDidDispose(() => {
+      if (this.current === demo) this.current = undefined;
+    });
+    return demo;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.current?.dispose();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What to tell the learner when a run fails: a hint saying what to do and the buttons that do it.
+ * Pure (the translate function is passed in) so each kind's advice is unit-tested.
+ */
+import type { RunErrorKind } from '../../engine/errors';
+import type { Runtime } from '../../shared/trace';
+
+export type HintAction = 'open-settings' | 'use-node' | 'show-log' | 'open-program';
+
+export interface RunHint {
+  hint?: string;
+  actions: HintAction[];
+}
+
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+
+export function hintFor(kind: RunErrorKind, runtime: Runtime, t: Translate, learnerProgram = false): RunHint {
+  switch (kind) {
+    case 'runtime-missing':
+      return runtime === 'python'
+        ? {
+            hint: t('Python was not found: set Concurrency Lab › Python Path, or switch the runtime to Node.'),
+            actions: ['open-settings', 'use-node'],
+          }
+        : { hint: t('Node could not be started: see the Concurrency Lab log for details.'), actions: ['show-log'] };
+    case 'runtime-too-old':
+      return runtime === 'python'
+        ? {
+            hint: t('This Python is too old for the demos: point Concurrency Lab › Python Path at Python 3.8 or newer, or switch the runtime to Node.'),
+            actions: ['open-settings', 'use-node'],
+          }
+        : { hint: t('This Node is too old for the demos: update VS Code or Node.'), actions: ['show-log'] };
+    case 'timeout':
+      return {
+        hint: t('The run took longer than Concurrency Lab › Timeout Seconds: raise the timeout, or run with a smaller scale.'),
+        actions: ['open-settings'],
+      };
+    case 'crashed':
+      return learnerProgram
+        ? { hint: t('Your program stopped with an error: its output is in the Concurrency Lab log.'), actions: ['show-log', 'open-program'] }
+        : { hint: t('The demo program stopped with an error: its output is in the Concurrency Lab log.'), actions: ['show-log'] };
+    case 'protocol':
+      return {
+        hint: learnerProgram
+          ? t('The trace of your program could not be read. Keep its labtrace calls as they are; details are in the log.')
+          : t('The trace of the run could not be read; details are in the Concurrency Lab log.'),
+        actions: ['show-log'],
+      };
+    case 'bad-params':
+      return { hint: t('Check the run parameters: each must be within its range.'), actions: [] };
+    case 'cancelled':
+      return { actions: [] };
+  }
+}
+
+/** Button labels, in the order the actions are offered. */
+export function actionLabel(action: HintAction, t: Translate): string {
+  switch (action) {
+    case 'open-settings':
+      return t('Open Settings');
+    case 'use-node':
+      return t('Use Node');
+    case 'show-log':
+      return t('Show Log');
+    case 'open-program':
+      return t('Open Program');
+  }
+}

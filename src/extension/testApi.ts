@@ -1,0 +1,19 @@
+/** What `activate()` returns: a small window for the extension-host tests, not a public API. */
+import type { Trace } from '../shared/trace';
+import type { RunOutcome, RunSpec } from './run/runController';
+import type { SettingProblem } from './settingsModel';
+
+export interface LabTestApi {
+  /** The trace of the last run that finished. */
+  lastTrace(): Trace | undefined;
+  /** How the last run ended, ok or not. */
+  lastOutcome(): RunOutcome | undefined;
+  /** What the last run sent to the engine host (params, runtime, timeout, pythonPath). */
+  lastRunSpec(): RunSpec | undefined;
+  isPanelOpen(): boolean;
+  /** Whether the open panel's webview has said `ready` and received `init`. */
+  isPanelReady(): boolean;
+  keptRuns(): readonly Trace[];
+  /** Problems with the current settings values, as the runs would see them. */
+  settingProblems(): SettingProblem[];
+}

@@ -1,0 +1,25 @@
+/** A small element builder: text goes in as text nodes (never HTML), so trace data cannot inject markup. */
+export interface ElementProps {
+  className?: string;
+  text?: string;
+  attrs?: Record<string, string>;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElementProps = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  if (props.text !== undefined) node.textContent = props.text;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+/** Custom elements (the vscode-* components) are not in HTMLElementTagNameMap under strict lib settings. */
+export function custom<T extends HTMLElement>(tag: string, props: ElementProps = {}, ...children: (Node | string)[]): T {
+  const node = document.createElement(tag) as T;
+  if (props.className) node.className = props.className;
+  if (props.text !== undefined) node.textContent = props.text;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}

@@ -1,0 +1,30 @@
+/**
+ * UI text. The extension sends every string already localized, keyed by its English source text;
+ * a key it did not send is shown as is, so the panel is never blank. `{0}`, `{1}` are placeholders.
+ */
+import type { Strings } from '../shared/protocol';
+
+export class Texts {
+  constructor(
+    private strings: Strings = {},
+    readonly locale = 'en',
+  ) {}
+
+  t(key: string, ...args: (string | number)[]): string {
+    const template = this.strings[key] ?? key;
+    return template.replace(/\{(\d+)\}/g, (whole, n: string) => {
+      const arg = args[Number(n)];
+      return arg === undefined ? whole : String(arg);
+    });
+  }
+
+  /** Milliseconds with precision that suits the magnitude (12.3 ms, 1 234 ms). */
+  ms(value: number): string {
+    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return `${value.toLocaleString(this.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits })} ms`;
+  }
+
+  ratio(value: number): string {
+    return `${value.toLocaleString(this.locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 })}×`;
+  }
+}

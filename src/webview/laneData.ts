@@ -1,0 +1,202 @@
+/**
+ * The timeline's data in drawing form: per lane, spans sorted by start in typed arrays (times in ms),
+ * plus the two loops the chart's speed rests on — walking only the visible spans while merging the
+ * ones narrower than a pixel, and finding the span under the pointer by binary search.
+ * Pure: no DOM, so the SVG export and Node tests use it too.
+ */
+import type { Lane, LaneState, MarkKind, Variant } from '../shared/trace';
+import { LANE_STATES, MARK_KINDS } from '../shared/trace';
+
+export const STATE_COUNT = LANE_STATES.length;
+
+export interface LaneSeries {
+  lane: Lane;
+  starts: Float64Array;
+  ends: Float64Array;
+  /** Index into LANE_STATES. */
+  states: Uint8Array;
+  /** Notes are rare, so they live in a sparse map keyed by span index. */
+  notes: Map<number, string>;
+  markAt: Float64Array;
+  /** Index into MARK_KINDS. */
+  markKinds: Uint8Array;
+}
+
+export interface VariantSeries {
+  variant: Variant;
+  lanes: LaneSeries[];
+  /** Where the variant's time axis ends: its wall time or its last event, whichever is later. */
+  endMs: number;
+  spanCount: number;
+}
+
+const stateIndex = new Map<LaneState, number>(LANE_STATES.map((s, i) => [s, i]));
+const markIndex = new Map<MarkKind, number>(MARK_KINDS.map((k, i) => [k, i]));
+
+function sortedOrder(keys: Float64Array): Uint32Array {
+  const order = new Uint32Array(keys.length);
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    order[i] = i;
+    if (i > 0 && keys[i] < keys[i - 1]) sorted = false;
+  }
+  // Engines emit spans in time order; only sort when they did not.
+  if (!sorted) order.sort((a, b) => keys[a] - keys[b]);
+  return order;
+}
+
+/** Splits a variant's spans and marks by lane into sorted typed arrays. Unknown lanes and states are dropped. */
+export function buildVariantSeries(variant: Variant): VariantSeries {
+  const lanePos = new Map<number, number>(variant.lanes.map((l, i) => [l.id, i]));
+  const spanBuckets: number[][] = variant.lanes.map(() => []);
+  const markBuckets: number[][] = variant.lanes.map(() => []);
+  let lastMs = variant.wallUs / 1000;
+  variant.spans.forEach((s, i) => {
+    const pos = lanePos.get(s.lane);
+    if (pos === undefined || !stateIndex.has(s.state) || !(s.end >= s.start)) return;
+    spanBuckets[pos].push(i);
+    if (s.end / 1000 > lastMs) lastMs = s.end / 1000;
+  });
+  variant.marks.forEach((m, i) => {
+    const pos = lanePos.get(m.lane);
+    if (pos !== undefined && markIndex.has(m.kind) && Number.isFinite(m.at)) markBuckets[pos].push(i);
+  });
+  let spanCount = 0;
+  const lanes = variant.lanes.map((lane, pos): LaneSeries => {
+    const idx = spanBuckets[pos];
+    const rawStarts = Float64Array.from(idx, (i) => variant.spans[i].start / 1000);
+    const order = sortedOrder(rawStarts);
+    const starts = new Float64Array(idx.length);
+    const ends = new Float64Array(idx.length);
+    const states = new Uint8Array(idx.length);
+    const notes = new Map<number, string>();
+    order.forEach((o, k) => {
+      const span = variant.spans[idx[o]];
+      starts[k] = rawStarts[o];
+      ends[k] = span.end / 1000;
+      states[k] = stateIndex.get(span.state) ?? 0;
+      if (span.note) notes.set(k, span.note);
+    });
+    spanCount += idx.length;
+    const midx = markBuckets[pos];
+    const rawAt = Float64Array.from(midx, (i) => variant.marks[i].at / 1000);
+    const morder = sortedOrder(rawAt);
+    const markAt = Float64Array.from(morder, (o) => rawAt[o]);
+    const markKinds = Uint8Array.from(morder, (o) => markIndex.get(variant.marks[midx[o]].kind) ?? 0);
+    return { lane, starts, ends, states, notes, markAt, markKinds };
+  });
+  return { variant, lanes, endMs: lastMs, spanCount };
+}
+
+/** First index whose value is >= x in an ascending array (length if none). */
+export function lowerBound(values: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Index of the span covering `ms`, or the nearest one within `slackMs`, or -1.
+ * Spans of one lane do not overlap, so ends are ascending too and both searches are binary.
+ */
+export function spanAt(lane: LaneSeries, ms: number, slackMs = 0): number {
+  const n = lane.starts.length;
+  const first = lowerBound(lane.ends, ms - slackMs);
+  let best = -1;
+  let bestGap = Infinity;
+  for (let i = first; i < n && lane.starts[i] <= ms + slackMs; i++) {
+    const gap = ms < lane.starts[i] ? lane.starts[i] - ms : ms > lane.ends[i] ? ms - lane.ends[i] : 0;
+    if (gap < bestGap) {
+      best = i;
+      bestGap = gap;
+      if (gap === 0) break;
+    }
+  }
+  return best;
+}
+
+export type RectSink = (state: number, x0: number, x1: number) => void;
+
+/**
+ * Emits the rectangles to draw for one lane between xMin and xMax (ms): spans at least a pixel wide
+ * as they are (adjacent same-state ones merged), and narrower spans folded into one-pixel columns
+ * coloured by the state that filled most of the column. Work is bounded by the visible spans, and
+ * rectangles by the pixel width. `visibleByState` (optional) counts the source spans walked.
+ * Returns the number of rectangles emitted.
+ */
+export function forEachVisibleRect(
+  lane: LaneSeries,
+  xMin: number,
+  xMax: number,
+  toPx: (ms: number) => number,
+  sink: RectSink,
+  visibleByState?: Int32Array,
+): number {
+  const { starts, ends, states } = lane;
+  const weights = new Float64Array(STATE_COUNT);
+  let column = NaN;
+  let columnUsed = false;
+  let pendState = -1;
+  let pend0 = 0;
+  let pend1 = 0;
+  let emitted = 0;
+
+  const emit = (state: number, a: number, b: number): void => {
+    if (state === pendState && a <= pend1 + 0.5) {
+      if (b > pend1) pend1 = b;
+      return;
+    }
+    if (pendState >= 0) {
+      sink(pendState, pend0, pend1);
+      emitted++;
+    }
+    pendState = state;
+    pend0 = a;
+    pend1 = b;
+  };
+  const flushColumn = (): void => {
+    if (!columnUsed) return;
+    let top = 0;
+    for (let s = 1; s < STATE_COUNT; s++) if (weights[s] > weights[top]) top = s;
+    emit(top, column, column + 1);
+    weights.fill(0);
+    columnUsed = false;
+  };
+
+  for (let i = lowerBound(ends, xMin); i < starts.length && starts[i] <= xMax; i++) {
+    const state = states[i];
+    if (visibleByState) visibleByState[state]++;
+    const a = toPx(Math.max(starts[i], xMin));
+    const b = toPx(Math.min(ends[i], xMax));
+    if (b - a >= 1) {
+      flushColumn();
+      emit(state, a, b);
+    } else {
+      const c = Math.floor(a);
+      if (c !== column) {
+        flushColumn();
+        column = c;
+      }
+      weights[state] += Math.max(b - a, 1e-6);
+      columnUsed = true;
+    }
+  }
+  flushColumn();
+  if (pendState >= 0) {
+    sink(pendState, pend0, pend1);
+    emitted++;
+  }
+  return emitted;
+}
+
+/** Milliseconds each lane spent in each state (index into LANE_STATES). */
+export function timeByState(lane: LaneSeries): Float64Array {
+  const totals = new Float64Array(STATE_COUNT);
+  for (let i = 0; i < lane.starts.length; i++) totals[lane.states[i]] += lane.ends[i] - lane.starts[i];
+  return totals;
+}

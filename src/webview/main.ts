@@ -1,0 +1,160 @@
+/**
+ * The demo panel's entry point. Restores kept runs, says `ready`, then follows the extension's
+ * messages — each one checked with `parseToWebview`; malformed ones are reported and ignored.
+ */
+import 'uplot/dist/uPlot.min.css';
+import './panel.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import { parseToWebview, type ExportFormat, type ToWebview } from '../shared/protocol';
+import { findScenario } from '../shared/scenarios';
+import { Controls } from './controls';
+import { el } from './dom';
+import { Host } from './host';
+import { Texts } from './i18n';
+import { RunStore } from './runStore';
+import { RunView } from './runView';
+import { installTestHook } from './testHook';
+import { watchTheme } from './theme';
+
+class App {
+  private readonly host = new Host();
+  private readonly store = new RunStore(this.host);
+  private texts = new Texts();
+  private controls!: Controls;
+  private view: RunView | undefined;
+  private status!: HTMLElement;
+  private failure!: HTMLElement;
+  private runs!: VscodeSingleSelect;
+  private runtimes: { defaultRuntime: 'node' | 'python'; pythonAvailable: boolean } = { defaultRuntime: 'python', pythonAvailable: true };
+
+  constructor(private readonly root: HTMLElement) {
+    this.store.restore();
+    this.render();
+    window.addEventListener('message', (e: MessageEvent) => this.receive(e.data));
+    watchTheme(() => this.view?.refreshTheme());
+    installTestHook(() => this.view, () => this.store.entries.length);
+    this.host.post({ type: 'ready' });
+  }
+
+  private render(since?: number): void {
+    const t = this.texts.t.bind(this.texts);
+    this.view?.dispose();
+    document.documentElement.lang = this.texts.locale;
+    this.controls = new Controls(this.texts, (request) => this.host.post({ type: 'run', request }), () => this.host.post({ type: 'cancel' }));
+    this.controls.setRuntimes(this.runtimes.defaultRuntime, this.runtimes.pythonAvailable);
+    this.status = el('p', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
+    this.failure = el('div', { className: 'failure', attrs: { role: 'alert' } });
+    this.failure.hidden = true;
+    this.runs = el('vscode-single-select', { attrs: { id: 'clab-runs', 'aria-label': t('Earlier runs') } });
+    this.runs.addEventListener('change', () => {
+      this.store.select(Number(this.runs.value));
+      this.view?.show(this.store.current);
+    });
+    const button = (label: string, action: () => void, id: string): HTMLElement => {
+      const b = el('vscode-button', { text: label, attrs: { secondary: '', id } });
+      b.addEventListener('click', action);
+      return b;
+    };
+    const tablesButton = button(t('Show tables'), () => (tablesButton.textContent = this.view?.toggleTables() ? t('Hide tables') : t('Show tables')), 'clab-tables');
+    const toolbar = el(
+      'div',
+      { className: 'toolbar' },
+      el('vscode-label', { text: t('Run'), attrs: { for: 'clab-runs' } }),
+      this.runs,
+      tablesButton,
+      button(t('Reset zoom'), () => this.view?.resetZoom(), 'clab-reset'),
+      el('span', { className: 'spacer' }),
+      button('PNG', () => this.save('png'), 'clab-export-png'),
+      button('SVG', () => this.save('svg'), 'clab-export-svg'),
+      button('CSV', () => this.save('csv'), 'clab-export-csv'),
+      button(t('Chrome trace'), () => this.save('chrome-trace'), 'clab-export-trace'),
+    );
+    this.view = new RunView(this.texts);
+    const header = el('header', {}, el('h1', { text: t('Concurrency Lab') }), this.status);
+    this.root.replaceChildren(header, this.controls.root, this.failure, toolbar, this.view.root);
+    this.fillRuns();
+    this.view.show(this.store.current, since);
+  }
+
+  private fillRuns(): void {
+    const options = this.store.entries.map((entry, i) => {
+      const tr = entry.trace;
+      const time = new Date(tr.startedAt).toLocaleTimeString(this.texts.locale);
+      const title = this.texts.t(findScenario(tr.scenario)?.title ?? tr.scenario);
+      const flag = entry.failure ? ` (${this.texts.t('partial')})` : '';
+      return el('vscode-option', { text: `${i + 1}. ${time} · ${title} · ${tr.runtime}${flag}`, attrs: { value: String(i) } });
+    });
+    this.runs.replaceChildren(...options);
+    this.runs.disabled = options.length === 0;
+    if (this.store.selected >= 0) this.runs.value = String(this.store.selected);
+  }
+
+  private save(format: ExportFormat): void {
+    const view = this.view;
+    if (!view || !this.store.current) return;
+    const content = format === 'png' ? view.png() : format === 'svg' ? view.svg() : format === 'csv' ? view.csv() : undefined;
+    this.host.post({ type: 'save', format, runIndex: this.store.selected, content });
+  }
+
+  private receive(data: unknown): void {
+    const since = performance.now();
+    const parsed = parseToWebview(data);
+    if (!parsed.ok) {
+      this.host.log('warn', `webview ignored a malformed message: ${parsed.error}`);
+      return;
+    }
+    try {
+      this.handle(parsed.value, since);
+    } catch (err) {
+      this.host.log('error', `webview failed on "${parsed.value.type}": ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }
+  }
+
+  private handle(msg: ToWebview, since: number): void {
+    const t = this.texts.t.bind(this.texts);
+    switch (msg.type) {
+      case 'init':
+        this.texts = new Texts(msg.strings, msg.locale);
+        this.runtimes = { defaultRuntime: msg.defaultRuntime, pythonAvailable: msg.pythonAvailable };
+        this.store.mergeInit(msg.runs);
+        this.render(since);
+        break;
+      case 'run-started':
+        this.controls.showRequest(msg.request);
+        this.controls.setRunning(true);
+        this.failure.hidden = true;
+        this.status.textContent = t('Running {0}…', t(findScenario(msg.request.scenario)?.title ?? msg.request.scenario));
+        break;
+      case 'run-progress':
+        this.status.textContent = msg.message;
+        break;
+      case 'run-result':
+        this.controls.setRunning(false);
+        this.status.textContent = t('Finished: {0} variants measured.', msg.trace.variants.length);
+        this.store.add({ trace: msg.trace }, true);
+        this.fillRuns();
+        this.view?.show(this.store.current, since);
+        break;
+      case 'run-failed': {
+        this.controls.setRunning(false);
+        this.status.textContent = msg.cancelled ? t('Cancelled.') : t('The run failed.');
+        const hint = msg.hint ? el('p', { text: msg.hint }) : '';
+        this.failure.replaceChildren(el('p', { className: 'bad', text: msg.error }), hint);
+        this.failure.classList.toggle('cancelled', !!msg.cancelled);
+        this.failure.hidden = false;
+        // A partial trace joins the list but does not replace the results on screen.
+        if (msg.trace && msg.trace.variants.length) {
+          this.store.add({ trace: msg.trace, failure: { error: msg.error, hint: msg.hint, cancelled: msg.cancelled } }, false);
+          this.fillRuns();
+        }
+        break;
+      }
+    }
+  }
+}
+
+const root = document.getElementById('app') ?? document.body.appendChild(el('div', { attrs: { id: 'app' } }));
+new App(root);

@@ -1,0 +1,83 @@
+/**
+ * The runs the panel keeps for comparison, newest last, persisted with the webview state so a
+ * reload (or the panel moving to the background) shows them again before `init` arrives.
+ */
+import { isTrace } from '../shared/protocol';
+import type { Trace } from '../shared/trace';
+import type { Host } from './host';
+
+export interface RunFailure {
+  error: string;
+  hint?: string;
+  cancelled?: boolean;
+}
+
+export interface RunEntry {
+  trace: Trace;
+  /** Set for the partial trace of a failed run. */
+  failure?: RunFailure;
+}
+
+interface PersistedState {
+  v: 1;
+  runs: RunEntry[];
+  selected: number;
+}
+
+/** Keeps the persisted state (and the comparison list) bounded. */
+export const MAX_RUNS = 20;
+
+function runKey(t: Trace): string {
+  return `${t.scenario}|${t.runtime}|${t.startedAt}`;
+}
+
+export class RunStore {
+  entries: RunEntry[] = [];
+  /** Index of the run shown; -1 when there is none. */
+  selected = -1;
+
+  constructor(private readonly host: Host) {}
+
+  /** Restores persisted runs; anything that does not look like a trace is dropped. */
+  restore(): void {
+    const state = this.host.getState() as Partial<PersistedState> | undefined;
+    if (!state || state.v !== 1 || !Array.isArray(state.runs)) return;
+    this.entries = state.runs.filter((e) => e && isTrace(e.trace)).slice(-MAX_RUNS);
+    const sel = typeof state.selected === 'number' ? state.selected : this.entries.length - 1;
+    this.selected = Math.min(Math.max(sel, -1), this.entries.length - 1);
+  }
+
+  /** The extension's runs join the restored ones (same run = same scenario, runtime and start). */
+  mergeInit(traces: Trace[]): void {
+    const known = new Set(this.entries.map((e) => runKey(e.trace)));
+    const added = traces.filter((t) => !known.has(runKey(t))).map((trace): RunEntry => ({ trace }));
+    if (!added.length) return;
+    this.entries = [...this.entries, ...added].sort((a, b) => a.trace.startedAt.localeCompare(b.trace.startedAt)).slice(-MAX_RUNS);
+    this.selected = this.entries.length - 1;
+    this.persist();
+  }
+
+  add(entry: RunEntry, select: boolean): void {
+    this.entries.push(entry);
+    if (this.entries.length > MAX_RUNS) {
+      this.entries.shift();
+      this.selected--;
+    }
+    if (select || this.selected < 0) this.selected = this.entries.length - 1;
+    this.persist();
+  }
+
+  select(index: number): void {
+    if (index >= 0 && index < this.entries.length) this.selected = index;
+    this.persist();
+  }
+
+  get current(): RunEntry | undefined {
+    return this.entries[this.selected];
+  }
+
+  persist(): void {
+    const state: PersistedState = { v: 1, runs: this.entries, selected: this.selected };
+    this.host.setState(state);
+  }
+}

@@ -1,0 +1,69 @@
+/** The latest (or picked) run in words and numbers: a table of variants and the lesson's point. */
+import { findScenario } from '../shared/scenarios';
+import type { Trace } from '../shared/trace';
+import { lessonLines, type LessonLine, type VariantFigures } from './analysis';
+import { el } from './dom';
+import type { Texts } from './i18n';
+
+export function formatLesson(line: LessonLine, texts: Texts): string {
+  const args = line.args.map((a, i) => {
+    if (typeof a !== 'number') return a;
+    if (line.ratioArgs?.includes(i)) return texts.ratio(a);
+    if (line.msArgs?.includes(i)) return texts.ms(a);
+    return a.toLocaleString(texts.locale);
+  });
+  return texts.t(line.key, ...args);
+}
+
+export function outcomeText(f: VariantFigures, texts: Texts): string {
+  const o = f.outcome;
+  if (!o) return '';
+  const parts: string[] = [];
+  if (o.expected !== undefined) parts.push(texts.t('expected {0}', o.expected));
+  if (o.actual !== undefined) parts.push(texts.t('actual {0}', o.actual));
+  return parts.join(' · ');
+}
+
+export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Texts): HTMLElement {
+  const t = texts.t.bind(texts);
+  const info = findScenario(trace.scenario);
+  const env = trace.env;
+  const envText = [
+    trace.runtime === 'python' ? `Python ${env.python ?? ''}`.trim() : `Node ${env.node}`,
+    t('{0} cores', env.cpus),
+    trace.runtime === 'python' && env.gil !== undefined ? (env.gil ? t('GIL on') : t('GIL off')) : '',
+    new Date(trace.startedAt).toLocaleString(texts.locale),
+  ].filter(Boolean);
+
+  const head = el('tr', {}, ...[t('Variant'), t('Wall time'), t('CPU time'), t('Speedup'), t('Ideal'), t('Outcome')].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
+  const rows = figures.map((f) => {
+    const outcome = el('td', { text: outcomeText(f, texts) });
+    if (f.outcome?.ok === false) outcome.className = 'bad';
+    if (f.outcome?.ok === true) outcome.append(el('span', { className: 'good', text: ` ✓ ${t('correct')}` }));
+    if (f.error) outcome.append(el('div', { className: 'bad', text: f.error }));
+    return el(
+      'tr',
+      {},
+      el('th', { text: f.title, attrs: { scope: 'row' } }),
+      el('td', { className: 'num', text: texts.ms(f.wallMs) }),
+      el('td', { className: 'num', text: f.cpuMs === undefined ? '—' : texts.ms(f.cpuMs) }),
+      el('td', { className: 'num', text: texts.ratio(f.speedup) }),
+      el('td', { className: 'num', text: f.idealMs === undefined ? '—' : texts.ms(f.idealMs) }),
+      outcome,
+    );
+  });
+  const table = el('table', { className: 'summary-table' }, el('caption', { text: t('Variants of this run (speedup against {0})', figures[0]?.title ?? '') }), el('thead', {}, head), el('tbody', {}, ...rows));
+  const lessons = lessonLines(trace, figures).map((line) => el('li', { text: formatLesson(line, texts) }));
+  const notes: HTMLElement[] = [];
+  if (trace.env.stateMethod === 'none') notes.push(el('p', { className: 'note', text: t('This machine could not tell running from ready: both show as running.') }));
+  if (trace.skippedEvents) notes.push(el('p', { className: 'note', text: t('{0} malformed events were skipped.', trace.skippedEvents) }));
+  return el(
+    'div',
+    { className: 'summary' },
+    el('h2', { text: t(info?.title ?? trace.scenario) }),
+    el('p', { className: 'env', text: envText.join(' · ') }),
+    el('ul', { className: 'lesson', attrs: { 'aria-label': t('What this run shows') } }, ...lessons),
+    table,
+    ...notes,
+  );
+}

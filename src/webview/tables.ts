@@ -1,0 +1,32 @@
+/** The timeline as tables: per variant, one row per lane with the time spent in each state. */
+import { LANE_STATES } from '../shared/trace';
+import { el } from './dom';
+import type { Texts } from './i18n';
+import { STATE_LABEL } from './labels';
+import { timeByState, type VariantSeries } from './laneData';
+
+export function renderLaneTables(all: VariantSeries[], texts: Texts): HTMLElement {
+  const t = texts.t.bind(texts);
+  const tables = all.map((series) => {
+    const head = el(
+      'tr',
+      {},
+      el('th', { text: t('Lane'), attrs: { scope: 'col' } }),
+      ...LANE_STATES.map((s) => el('th', { text: t(STATE_LABEL[s]), attrs: { scope: 'col' } })),
+      el('th', { text: t('Marks'), attrs: { scope: 'col' } }),
+    );
+    const rows = series.lanes.map((lane) => {
+      const totals = timeByState(lane);
+      const name = `${lane.lane.name}${lane.lane.daemon ? ` (${t('daemon')})` : ''} · ${t(lane.lane.kind)}`;
+      return el(
+        'tr',
+        {},
+        el('th', { text: name, attrs: { scope: 'row' } }),
+        ...Array.from(totals, (ms) => el('td', { className: 'num', text: ms > 0 ? texts.ms(ms) : '—' })),
+        el('td', { className: 'num', text: String(lane.markAt.length) }),
+      );
+    });
+    return el('table', { className: 'lane-table' }, el('caption', { text: t('Time per state in {0}', series.variant.title) }), el('thead', {}, head), el('tbody', {}, ...rows));
+  });
+  return el('div', { className: 'lane-tables' }, ...tables);
+}

@@ -1,0 +1,72 @@
+/**
+ * `window.__clabTest`: a read-only view of what the panel drew, for the Chromium tests and the
+ * benchmark (canvas pixels cannot be asserted on directly). It exposes numbers and strings, never
+ * the panel's objects, and changes nothing.
+ *
+ * - `variants()` — per variant: id, lane labels, source spans walked in the last frame per state,
+ *   rectangles and marks drawn, frames drawn, and the x range (ms) shown.
+ * - `legend()` — the legend's state labels, in order.
+ * - `tooltipAt(clientX, clientY)` — the text a hover there shows, or null.
+ * - `pointOf(variant, lane, state)` — client point in the middle of a visible span of that state.
+ * - `lessons()` — the summary's lesson sentences.
+ * - `runs()` — how many runs are kept.
+ * - `renderMs()` — ms from the last run's message to the first frame with all timelines drawn.
+ */
+import { LANE_STATES, type LaneState } from '../shared/trace';
+import type { RunView } from './runView';
+
+export interface VariantDrawInfo {
+  id: string;
+  lanes: string[];
+  daemon: boolean[];
+  spansByState: Record<LaneState, number>;
+  rects: number;
+  marks: number;
+  draws: number;
+  xRange: [number, number];
+}
+
+export interface ClabTestHook {
+  variants(): VariantDrawInfo[];
+  legend(): string[];
+  tooltipAt(clientX: number, clientY: number): string | null;
+  pointOf(variant: number, lane: number, state: LaneState): { x: number; y: number } | null;
+  lessons(): string[];
+  runs(): number;
+  renderMs(): number | undefined;
+}
+
+declare global {
+  interface Window {
+    __clabTest?: ClabTestHook;
+  }
+}
+
+export function installTestHook(view: () => RunView | undefined, runCount: () => number): void {
+  const hook: ClabTestHook = {
+    variants: () =>
+      (view()?.timelines ?? []).map((c) => ({
+        id: c.series.variant.id,
+        lanes: c.series.lanes.map((l) => l.lane.name),
+        daemon: c.series.lanes.map((l) => !!l.lane.daemon),
+        spansByState: Object.fromEntries(LANE_STATES.map((s, i) => [s, c.stats.visibleByState[i]])) as Record<LaneState, number>,
+        rects: c.stats.rects,
+        marks: c.stats.marks,
+        draws: c.stats.draws,
+        xRange: c.xRange,
+      })),
+    legend: () => [...document.querySelectorAll('.legend li[data-state] span')].map((s) => s.textContent ?? ''),
+    tooltipAt: (x, y) => {
+      for (const c of view()?.timelines ?? []) {
+        const text = c.tooltipAt(x, y);
+        if (text !== null) return text;
+      }
+      return null;
+    },
+    pointOf: (variant, lane, state) => view()?.timelines[variant]?.pointOf(lane, state) ?? null,
+    lessons: () => [...document.querySelectorAll('.lesson li')].map((li) => li.textContent ?? ''),
+    runs: runCount,
+    renderMs: () => view()?.lastRenderMs,
+  };
+  Object.defineProperty(window, '__clabTest', { value: Object.freeze(hook), configurable: false, writable: false });
+}

@@ -1,0 +1,69 @@
+/**
+ * One code-server + Chromium page per `describe` block. Tests inside share the server but not
+ * their state: each starts from a workbench with every editor closed. A failing test leaves a
+ * screenshot in test-results/e2e/failures/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startCodeServer, type CodeServer, type CodeServerOptions } from '../../../scripts/e2e/codeServer';
+import { LANGPACK_VSIX, REPO, RESULTS, mainVsixPath } from '../../../scripts/e2e/paths';
+import { launchBrowser, openWorkbench, runCommand } from '../../../scripts/e2e/workbench';
+
+export interface Session {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+}
+
+export type SessionOptions = Omit<CodeServerOptions, 'vsixes' | 'languagePackDir'>;
+
+const WORKSPACE_FILES = { 'hello.py': 'print("hello from the test workspace")\n' };
+
+/** Registers before/after hooks in the calling `describe`; the returned getter is valid inside tests. */
+export function useSession(options: SessionOptions = {}): () => Session {
+  let session: Session | undefined;
+  before(async function () {
+    this.timeout(240_000);
+    const zh = options.locale === 'zh-cn';
+    const server = await startCodeServer({
+      ...options,
+      vsixes: [mainVsixPath(), ...(zh ? [LANGPACK_VSIX] : [])],
+      ...(zh ? { languagePackDir: join(REPO, 'test/fixtures/langpack-zh-cn') } : {}),
+      workspaceFiles: { ...WORKSPACE_FILES, ...options.workspaceFiles },
+    });
+    const browser = await launchBrowser().catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
+    });
+    const page = await openWorkbench(browser, server.url, options.locale);
+    session = { server, browser, page };
+  });
+  beforeEach(async function () {
+    this.timeout(60_000);
+    if (!session) return;
+    await runCommand(session.page, 'View: Close All Editors');
+    await session.page.keyboard.press('Escape');
+  });
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (!session || test?.state !== 'failed') return;
+    const dir = join(RESULTS, 'failures');
+    mkdirSync(dir, { recursive: true });
+    const name = test.fullTitle().replace(/[^\w一-鿿-]+/g, '_').slice(0, 120);
+    await session.page.screenshot({ path: join(dir, `${name}.png`) }).catch(() => undefined);
+    const log = session.server.extensionHostLog();
+    const errors = log.split('\n').filter((l) => /\[error\]|concurrency-lab/i.test(l));
+    if (errors.length) console.log(`    extension-host log (errors, concurrency-lab):\n      ${errors.slice(-15).join('\n      ')}`);
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await session?.browser.close().catch(() => undefined);
+    await session?.server.stop();
+    session = undefined;
+  });
+  return () => {
+    if (!session) throw new Error('the code-server session did not start (see the before hook)');
+    return session;
+  };
+}

@@ -1,0 +1,151 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { descendantsOf, killProcessTree } from '../../src/extension/run/processTree';
+import { RunController, STOP_GRACE_MS, type RunLogger } from '../../src/extension/run/runController';
+
+const dir = mkdtempSync(join(tmpdir(), 'clab-host-'));
+const trace = { schema: 1, scenario: 'download', runtime: 'node', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: 'x', variants: [] };
+
+/** Writes a fake engine host whose reply to `run` is `onRun` (JS, with `msg` in scope). */
+function fakeHost(name: string, onRun: string): string {
+  const file = join(dir, `${name}.js`);
+  writeFileSync(
+    file,
+    `process.on('message', (msg) => { if (msg.type === 'run') { ${onRun} } });\n` +
+      `process.on('disconnect', () => process.exit(0));\n`,
+  );
+  return file;
+}
+
+const quietLog = (): RunLogger & { lines: string[] } => {
+  const lines: string[] = [];
+  return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const spec = { scenario: 'download' as const, runtime: 'node' as const, params: {}, timeoutMs: 20_000 };
+
+describe('extension run controller', () => {
+  it('passes progress on and resolves with the trace', async () => {
+    const host = fakeHost('ok', `process.send({ type: 'progress', id: msg.id, variant: 'a', message: 'half way' }); process.send({ type: 'result', id: msg.id, trace: ${JSON.stringify(trace)} });`);
+    const controller = new RunController(host, quietLog());
+    const progress: string[] = [];
+    const run = controller.start(spec, (m) => progress.push(m));
+    assert.equal(controller.current, run);
+    const outcome = await run.done;
+    assert.ok(outcome.ok);
+    assert.deepEqual(progress, ['half way']);
+    assert.equal(controller.current, undefined);
+    await controller.dispose();
+  });
+
+  it('refuses a second run while one is going', async () => {
+    const host = fakeHost('slow', `setTimeout(() => process.send({ type: 'result', id: msg.id, trace: ${JSON.stringify(trace)} }), 300);`);
+    const controller = new RunController(host, quietLog());
+    const run = controller.start(spec, () => undefined);
+    assert.throws(() => controller.start(spec, () => undefined), /already in progress/);
+    await run.done;
+    await controller.dispose();
+  });
+
+  it('reports the engine error kind, folding internal errors into crashes', async () => {
+    const host = fakeHost('err', `process.send({ type: 'error', id: msg.id, kind: msg.runtime === 'python' ? 'runtime-missing' : 'internal', message: 'no', output: 'Traceback' });`);
+    const controller = new RunController(host, quietLog());
+    const missing = await controller.start({ ...spec, runtime: 'python' }, () => undefined).done;
+    assert.equal(missing.ok, false);
+    if (!missing.ok) assert.equal(missing.kind, 'runtime-missing');
+    const internal = await controller.start(spec, () => undefined).done;
+    if (!internal.ok) {
+      assert.equal(internal.kind, 'crashed');
+      assert.equal(internal.output, 'Traceback');
+    } else assert.fail('expected a failure');
+    await controller.dispose();
+  });
+
+  it('reports a host that dies as a crash, with its output', async () => {
+    const host = fakeHost('dies', `console.error('boom'); process.exit(3);`);
+    const outcome = await new RunController(host, quietLog()).start(spec, () => undefined).done;
+    assert.equal(outcome.ok, false);
+    if (!outcome.ok) {
+      assert.equal(outcome.kind, 'crashed');
+      assert.match(outcome.message, /exit code 3/);
+      assert.match(outcome.output ?? '', /boom/);
+    }
+  });
+
+  it('kills a host that ignores cancel, with its children, after the grace period', async function () {
+    if (process.platform === 'win32') this.skip();
+    this.timeout(10_000);
+    const pidFile = join(dir, 'grandchild.pid');
+    const host = fakeHost(
+      'stubborn',
+      `const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });` +
+        `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); process.send({ type: 'progress', id: msg.id, variant: 'x', message: 'started' });`,
+    );
+    const controller = new RunController(host, quietLog());
+    let started!: () => void;
+    const isStarted = new Promise<void>((r) => (started = r));
+    const run = controller.start(spec, () => started());
+    await isStarted;
+    const grandchild = Number(require('node:fs').readFileSync(pidFile, 'utf8'));
+    assert.ok(alive(grandchild));
+    const t0 = Date.now();
+    controller.cancel();
+    const outcome = await run.done;
+    assert.equal(outcome.ok, false);
+    if (!outcome.ok) assert.equal(outcome.kind, 'cancelled');
+    assert.ok(Date.now() - t0 >= STOP_GRACE_MS - 50, 'waited for the host first');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(alive(grandchild), false, 'the grandchild in its own process group was killed too');
+  });
+
+  it('kills the running host at once when disposed (panel closed, deactivate)', async () => {
+    const host = fakeHost('forever', `/* never answers */`);
+    const controller = new RunController(host, quietLog());
+    const run = controller.start(spec, () => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    await controller.dispose();
+    const outcome = await run.done;
+    assert.equal(outcome.ok, false);
+    if (!outcome.ok) assert.equal(outcome.kind, 'cancelled');
+  });
+
+  it('lists descendants from a parent map', () => {
+    const parents = new Map([[10, 1], [11, 10], [12, 11], [13, 10], [20, 1]]);
+    assert.deepEqual(descendantsOf(10, parents).sort(), [11, 12, 13]);
+    assert.deepEqual(descendantsOf(99, parents), []);
+  });
+
+  it('never signals pid 0, 1 or a missing pid', async () => {
+    await killProcessTree(undefined);
+    await killProcessTree(1);
+    await killProcessTree(0);
+  });
+
+  const realHost = resolve(__dirname, '../../../dist/engineHost.js');
+  it('runs a real scenario through dist/engineHost.js', async function () {
+    if (!existsSync(realHost)) this.skip();
+    this.timeout(60_000);
+    const controller = new RunController(realHost, quietLog());
+    const outcome = await controller.start(
+      { ...spec, params: { scale: 0.2 }, extensionRoot: resolve(__dirname, '../../..') },
+      () => undefined,
+    ).done;
+    assert.ok(outcome.ok, outcome.ok ? '' : `${outcome.kind}: ${outcome.message}\n${outcome.output ?? ''}`);
+    if (outcome.ok) {
+      assert.equal(outcome.trace.scenario, 'download');
+      assert.ok(outcome.trace.variants.length >= 2);
+    }
+    await controller.dispose();
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * The demo panel in Chromium, under the panel's real CSP: messages in, drawing and messages out.
+ * Assertions read `window.__clabTest` (what the canvas drew) and the messages the stub recorded.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import { parseFromWebview } from '../../src/shared/protocol';
+import type { Trace } from '../../src/shared/trace';
+import { fixtureTrace } from '../fixtures/traces/make';
+import { PanelHarness, type PanelPage, type ThemeName } from './page';
+
+interface DrawInfo {
+  id: string;
+  lanes: string[];
+  daemon: boolean[];
+  spansByState: Record<string, number>;
+  rects: number;
+  marks: number;
+  draws: number;
+  xRange: [number, number];
+}
+
+declare global {
+  interface Window {
+    __clabTest: {
+      variants(): DrawInfo[];
+      legend(): string[];
+      tooltipAt(x: number, y: number): string | null;
+      pointOf(variant: number, lane: number, state: string): { x: number; y: number } | null;
+      lessons(): string[];
+      runs(): number;
+      renderMs(): number | undefined;
+    };
+    __csp: string[];
+  }
+}
+
+const init = (runs: Trace[] = []) => ({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true, runs });
+
+async function waitDrawn(p: PanelPage, variants: number): Promise<DrawInfo[]> {
+  await p.page.waitForFunction((n) => {
+    const v = window.__clabTest.variants();
+    return v.length === n && v.every((x) => x.draws > 0);
+  }, variants);
+  return p.page.evaluate(() => window.__clabTest.variants());
+}
+
+async function showRun(p: PanelPage, trace: Trace, runId = 1): Promise<DrawInfo[]> {
+  await p.send(init());
+  await p.send({ type: 'run-result', runId, trace });
+  return waitDrawn(p, trace.variants.length);
+}
+
+describe('demo panel webview (Chromium)', function () {
+  const harness = new PanelHarness();
+  let p: PanelPage;
+  before(() => harness.start());
+  after(() => harness.stop());
+  afterEach(() => p?.close());
+
+  it('posts ready on load and renders the components under the CSP', async () => {
+    p = await harness.open();
+    const posted = await p.posted();
+    assert.equal(posted[0].type, 'ready');
+    await p.send(init());
+    const styled = await p.page.evaluate(() => {
+      const button = document.querySelector('vscode-button');
+      const sheets = button?.shadowRoot?.adoptedStyleSheets.length ?? 0;
+      return { sheets, display: button ? getComputedStyle(button).display : '' };
+    });
+    assert.ok(styled.sheets > 0, 'the Lit components adopted their stylesheets');
+    assert.notEqual(styled.display, 'inline', 'the component styles applied (:host display)');
+    assert.deepEqual(await p.page.evaluate(() => window.__csp), [], 'no CSP violation');
+  });
+
+  it('draws one lane per thread and every state of the fixtures', async () => {
+    p = await harness.open();
+    const gil = fixtureTrace('gil');
+    const drawn = await showRun(p, gil);
+    assert.deepEqual(
+      drawn.map((v) => v.lanes),
+      gil.variants.map((v) => v.lanes.map((l) => l.name)),
+    );
+    const seen = new Set<string>();
+    for (const name of ['gil', 'race', 'pool', 'daemon', 'download'] as const) {
+      const info = await showRun(p, fixtureTrace(name), 2);
+      for (const v of info) for (const [state, n] of Object.entries(v.spansByState)) if (n > 0) seen.add(state);
+      if (name === 'daemon') assert.deepEqual(info[0].daemon, [false, true, true], 'daemon lanes flagged');
+    }
+    assert.deepEqual([...seen].sort(), ['done', 'idle', 'io', 'lock-wait', 'ready', 'running', 'sleeping']);
+    const legend = await p.page.evaluate(() => window.__clabTest.legend());
+    assert.equal(legend.length, 7);
+    assert.ok(legend.some((l) => /GIL/.test(l)));
+  });
+
+  it('shows a tooltip with lane, state, start and duration on hover', async () => {
+    p = await harness.open();
+    await showRun(p, fixtureTrace('gil'));
+    const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'ready'));
+    assert.ok(at, 'a ready span of Thread-1 is visible');
+    await p.page.mouse.move(at.x, at.y);
+    const tip = p.page.locator('.tooltip:visible');
+    await tip.waitFor();
+    const text = (await tip.textContent()) ?? '';
+    assert.match(text, /^Thread-1 · Ready \(waiting for the GIL or a core\) · start [\d.,]+ ms · duration [\d.,]+ ms/);
+    assert.equal(await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y]), text);
+  });
+
+  it('ignores malformed messages and reports them with a log message', async () => {
+    p = await harness.open();
+    await showRun(p, fixtureTrace('race'));
+    await p.send({ type: 'run-result', runId: 2, trace: { schema: 2, variants: 'x' } });
+    await p.send({ kind: 'nonsense' });
+    await p.send('a string');
+    const logs = (await p.posted()).filter((m) => m.type === 'log');
+    assert.equal(logs.length, 3);
+    assert.match(String(logs[0].message), /malformed trace/);
+    assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 1, 'no run was added');
+    assert.equal((await p.page.evaluate(() => window.__clabTest.variants())).length, 2, 'the run on screen stayed');
+  });
+
+  it('zooms all variants together with the wheel and with a drag', async () => {
+    p = await harness.open();
+    const before = await showRun(p, fixtureTrace('gil'));
+    const full = before[0].xRange;
+    assert.ok(before.every((v) => v.xRange[0] === full[0] && v.xRange[1] === full[1]), 'one time scale from the start');
+    const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'running'));
+    assert.ok(at);
+    await p.page.mouse.move(at.x, at.y);
+    await p.page.mouse.wheel(0, -300);
+    await p.page.waitForFunction((w) => window.__clabTest.variants()[0].xRange[1] - window.__clabTest.variants()[0].xRange[0] < w, full[1] - full[0]);
+    const zoomed = await p.page.evaluate(() => window.__clabTest.variants());
+    for (const v of zoomed) assert.deepEqual(v.xRange, zoomed[0].xRange);
+    // Drag-select on the last timeline: the others follow.
+    const box = (await p.page.locator('.timeline .u-over').last().boundingBox())!;
+    await p.page.mouse.move(box.x + box.width * 0.3, box.y + 10);
+    await p.page.mouse.down();
+    await p.page.mouse.move(box.x + box.width * 0.5, box.y + 10, { steps: 5 });
+    await p.page.mouse.up();
+    await p.page.waitForFunction((r) => window.__clabTest.variants()[0].xRange[1] < r, zoomed[0].xRange[1]);
+    const dragged = await p.page.evaluate(() => window.__clabTest.variants());
+    for (const v of dragged) assert.deepEqual(v.xRange, dragged[0].xRange);
+  });
+
+  it('posts a valid run message from the controls, and refuses bad values inline', async () => {
+    p = await harness.open();
+    await p.send(init());
+    const threads = p.page.locator('#clab-threads');
+    await threads.evaluate((el) => ((el as HTMLInputElement).value = '0'));
+    await p.page.click('#clab-run');
+    assert.match((await p.page.locator('#clab-errors').textContent()) ?? '', /threads must be between 1 and 64, got 0/);
+    assert.equal((await p.posted()).filter((m) => m.type === 'run').length, 0);
+    await threads.evaluate((el) => ((el as HTMLInputElement).value = '4'));
+    await p.page.click('#clab-run');
+    const runs = (await p.posted()).filter((m) => m.type === 'run');
+    assert.equal(runs.length, 1);
+    const parsed = parseFromWebview(runs[0]);
+    assert.ok(parsed.ok && parsed.value.type === 'run');
+    if (parsed.ok && parsed.value.type === 'run') {
+      assert.equal(parsed.value.request.scenario, 'gil');
+      assert.deepEqual(parsed.value.request.params, { threads: 4, scale: 1 });
+    }
+  });
+
+  it('summarizes outcomes, keeps results visible when a run fails, and exports', async () => {
+    p = await harness.open();
+    await showRun(p, fixtureTrace('race'));
+    const bad = await p.page.locator('td.bad').first().textContent();
+    assert.equal(bad, 'expected 100 · actual 37');
+    const lessons = await p.page.evaluate(() => window.__clabTest.lessons());
+    assert.ok(lessons.some((l) => l === 'Without a lock: 63 of 100 updates were lost to the race'), lessons.join('\n'));
+    await p.send({ type: 'run-failed', runId: 3, error: 'python3 exited with code 1', hint: 'Check the Python path setting.' });
+    assert.match((await p.page.locator('.failure').textContent()) ?? '', /exited with code 1.*Check the Python path/);
+    assert.equal((await p.page.evaluate(() => window.__clabTest.variants())).length, 2, 'previous results stay');
+    for (const id of ['csv', 'svg', 'png', 'trace']) await p.page.click(`#clab-export-${id}`);
+    const saves = (await p.posted()).filter((m) => m.type === 'save');
+    assert.deepEqual(saves.map((s) => s.format), ['csv', 'svg', 'png', 'chrome-trace']);
+    assert.ok(saves.every((s) => parseFromWebview(s).ok));
+    assert.match(String(saves[0].content), /^variant,title,wall_ms/);
+    assert.match(String(saves[1].content), /^<svg[\s\S]*<rect[\s\S]*ThreadPoolExecutor-0_3/);
+    assert.equal(Buffer.from(String(saves[2].content), 'base64').subarray(1, 4).toString(), 'PNG');
+    assert.equal(saves[3].content, undefined);
+  });
+
+  it('restores kept runs from the webview state before init arrives', async () => {
+    const trace = fixtureTrace('pool');
+    p = await harness.open({ state: { v: 1, runs: [{ trace }], selected: 0 } });
+    const drawn = await waitDrawn(p, 4);
+    assert.deepEqual(drawn.map((v) => v.lanes.length), [2, 3, 5, 9]);
+  });
+
+  it('renders readably in light, dark and high-contrast themes (screenshots)', async () => {
+    mkdirSync('test-results/webview', { recursive: true });
+    for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
+      p = await harness.open({ theme, height: 1500 });
+      await showRun(p, fixtureTrace(theme === 'light' ? 'gil' : theme === 'dark' ? 'race' : 'daemon'));
+      const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'running'));
+      if (at) await p.page.mouse.move(at.x, at.y);
+      await p.page.screenshot({ path: `test-results/webview/panel-${theme}.png`, fullPage: true });
+      const fg = await p.page.evaluate(() => getComputedStyle(document.body).color);
+      assert.notEqual(fg, 'rgba(0, 0, 0, 0)');
+      await p.close();
+    }
+  });
+});
