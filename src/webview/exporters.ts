@@ -39,6 +39,23 @@ const SVG_PATTERNS: Record<string, string> = {
   'lock-wait': '<path d="M-2,10 L10,-2 M-2,2 L2,-2 M6,10 L10,6 M-2,-2 L10,10"/>',
 };
 
+/** A 1-2-5 step giving about six ticks over `span`. */
+function niceStep(span: number): number {
+  const raw = span / 6;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+}
+
+function axisTicks(range: [number, number], left: number, k: number, y: number, texts: Texts): string[] {
+  const step = niceStep(range[1] - range[0] || 1);
+  const ticks: string[] = [`<path d="M${left},${y + 2} H${(left + (range[1] - range[0]) * k).toFixed(1)}" stroke="currentColor" stroke-opacity="0.4"/>`];
+  for (let v = Math.ceil(range[0] / step) * step; v <= range[1]; v += step) {
+    const x = (left + (v - range[0]) * k).toFixed(1);
+    ticks.push(`<path d="M${x},${y + 2} v4" stroke="currentColor" stroke-opacity="0.6"/><text x="${x}" y="${y + 18}" text-anchor="middle">${xml(texts.ms(+v.toPrecision(6)))}</text>`);
+  }
+  return ticks;
+}
+
 /** The timelines as a standalone SVG over `range` (ms), spans merged at the SVG's pixel width. */
 export function timelineSvg(all: VariantSeries[], range: [number, number], theme: Theme, texts: Texts): string {
   const width = 1000;
@@ -68,7 +85,8 @@ export function timelineSvg(all: VariantSeries[], range: [number, number], theme
       });
       y += laneH;
     }
-    y += 10;
+    parts.push(...axisTicks(range, labelW, k, y, texts));
+    y += 28;
   }
   const legend = LANE_STATES.map((s, i) => {
     const x = (i % 4) * 240;
@@ -79,7 +97,7 @@ export function timelineSvg(all: VariantSeries[], range: [number, number], theme
   const height = y + 50;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">` +
-    `<defs>${defs}</defs><rect width="100%" height="100%" fill="${theme.background}"/><g fill="${theme.foreground}">` +
+    `<defs>${defs}</defs><rect width="100%" height="100%" fill="${theme.background}"/><g fill="${theme.foreground}" color="${theme.foreground}">` +
     parts.join('') +
     legend +
     '</g></svg>\n'

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { parseToWebview, type ExportFormat, type ToWebview } from '../shared/protocol';
+import { parseToWebview, type ExportFormat, type RunRequest, type ToWebview } from '../shared/protocol';
 import { findScenario } from '../shared/scenarios';
 import { Controls } from './controls';
 import { el } from './dom';
@@ -95,7 +95,9 @@ class App {
   private save(format: ExportFormat): void {
     const view = this.view;
     if (!view || !this.store.current) return;
-    const content = format === 'png' ? view.png() : format === 'svg' ? view.svg() : format === 'csv' ? view.csv() : undefined;
+    // Chrome trace: the extension converts; the trace goes along because its run list may be
+    // ordered differently from ours (restored runs, partial traces), and a sent trace wins over runIndex.
+    const content = format === 'png' ? view.png() : format === 'svg' ? view.svg() : format === 'csv' ? view.csv() : JSON.stringify(this.store.current.trace);
     this.host.post({ type: 'save', format, runIndex: this.store.selected, content });
   }
 
@@ -134,6 +136,7 @@ class App {
       case 'run-result':
         this.controls.setRunning(false);
         this.status.textContent = t('Finished: {0} variants measured.', msg.trace.variants.length);
+        this.controls.showRequest({ scenario: msg.trace.scenario as RunRequest['scenario'], runtime: msg.trace.runtime, params: msg.trace.params });
         this.store.add({ trace: msg.trace }, true);
         this.fillRuns();
         this.view?.show(this.store.current, since);

@@ -14,7 +14,7 @@ import { renderSummary } from './summaryView';
 import { renderLaneTables } from './tables';
 import { paintSwatch, readTheme, type Theme } from './theme';
 import { SharedTimeScale } from './timeScale';
-import { TimelineChart } from './timeline';
+import { TimelineChart, labelColumnWidth } from './timeline';
 import { TimingChart } from './timingChart';
 
 export class RunView {
@@ -79,7 +79,7 @@ export class RunView {
       el('p', { className: 'hint', text: t('Drag to zoom, wheel to zoom at the pointer, Shift+wheel to pan, double-click to reset. All variants share one time axis.') }),
     );
     this.pendingPaint = { since, drawn: new Set() };
-    const context = { scale: this.scale, theme: () => this.theme, texts: this.texts };
+    const context = { scale: this.scale, theme: () => this.theme, texts: this.texts, labelWidth: labelColumnWidth(this.series, this.texts) };
     for (const s of this.series) {
       const chart: TimelineChart = new TimelineChart(s, { ...context, onDrawn: () => this.noteDrawn(chart) }, width);
       this.timelines.push(chart);

@@ -4,7 +4,7 @@
  * the panel's objects, and changes nothing.
  *
  * - `variants()` — per variant: id, lane labels, source spans walked in the last frame per state,
- *   rectangles and marks drawn, frames drawn, and the x range (ms) shown.
+ *   rectangles and marks drawn, frames drawn, the last frame's lane-drawing time, and the x range (ms) shown.
  * - `legend()` — the legend's state labels, in order.
  * - `tooltipAt(clientX, clientY)` — the text a hover there shows, or null.
  * - `pointOf(variant, lane, state)` — client point in the middle of a visible span of that state.
@@ -23,6 +23,8 @@ export interface VariantDrawInfo {
   rects: number;
   marks: number;
   draws: number;
+  /** Milliseconds the last frame's lane drawing took (our code only, not uPlot's axes). */
+  drawMs: number;
   xRange: [number, number];
 }
 
@@ -53,6 +55,7 @@ export function installTestHook(view: () => RunView | undefined, runCount: () =>
         rects: c.stats.rects,
         marks: c.stats.marks,
         draws: c.stats.draws,
+        drawMs: c.stats.lastDrawMs,
         xRange: c.xRange,
       })),
     legend: () => [...document.querySelectorAll('.legend li[data-state] span')].map((s) => s.textContent ?? ''),

@@ -17,6 +17,8 @@ const X_AXIS_HEIGHT = 34;
 
 export interface TimelineContext {
   scale: SharedTimeScale;
+  /** Width of the lane-name column, the same for every variant so their time axes line up. */
+  labelWidth: number;
   theme: () => Theme;
   texts: Texts;
   /** Called after each frame this chart draws. */
@@ -43,10 +45,10 @@ export class TimelineChart {
       'aria-label',
       texts.t('Thread-state timeline of {0}: {1} lanes. Plus and minus zoom, arrow keys pan, 0 resets.', series.variant.title, series.lanes.length),
     );
-    const labels = series.lanes.map((l) => (l.lane.daemon ? `${l.lane.name} ◦ ${texts.t('daemon')}` : l.lane.name));
+    const labels = laneLabels(series, texts);
     const n = series.lanes.length;
     const full = ctx.scale.fullRange;
-    const axisFont = `12px ${getComputedStyle(document.body).getPropertyValue('--vscode-font-family').trim() || 'sans-serif'}`;
+    const axisFont = axisFontOf();
     const opts: uPlot.Options = {
       width,
       height: Math.max(n, 1) * LANE_HEIGHT + X_AXIS_HEIGHT,
@@ -63,6 +65,7 @@ export class TimelineChart {
           grid: { stroke: () => ctx.theme().grid, width: 1 },
           ticks: { stroke: () => ctx.theme().grid },
           font: axisFont,
+          size: X_AXIS_HEIGHT - 8,
           values: (_u, splits) => splits.map((v) => `${+v.toPrecision(6)} ms`),
         },
         {
@@ -70,7 +73,7 @@ export class TimelineChart {
           font: axisFont,
           grid: { show: false },
           ticks: { show: false },
-          size: (_u, values) => Math.min(200, 16 + Math.max(40, ...(values ?? []).map((v) => measureText(v, axisFont)))),
+          size: ctx.labelWidth,
           splits: () => labels.map((_l, i) => n - i - 0.5),
           values: (_u, splits) => splits.map((s) => labels[Math.round(n - 0.5 - s)] ?? ''),
         },
@@ -225,9 +228,20 @@ export class TimelineChart {
   }
 }
 
+function axisFontOf(): string {
+  return `12px ${getComputedStyle(document.body).getPropertyValue('--vscode-font-family').trim() || 'sans-serif'}`;
+}
+
+function laneLabels(series: VariantSeries, texts: Texts): string[] {
+  return series.lanes.map((l) => (l.lane.daemon ? `${l.lane.name} ◦ ${texts.t('daemon')}` : l.lane.name));
+}
+
 const measureCanvas = document.createElement('canvas').getContext('2d');
-function measureText(text: string, font: string): number {
-  if (!measureCanvas) return text.length * 7;
-  measureCanvas.font = font;
-  return measureCanvas.measureText(text).width;
+
+/** The lane-name column wide enough for every label of every variant (capped, long names are cut by the canvas). */
+export function labelColumnWidth(all: VariantSeries[], texts: Texts): number {
+  const font = axisFontOf();
+  if (measureCanvas) measureCanvas.font = font;
+  const widths = all.flatMap((s) => laneLabels(s, texts)).map((l) => (measureCanvas ? measureCanvas.measureText(l).width : l.length * 7));
+  return Math.ceil(Math.min(220, 18 + Math.max(40, ...widths)));
 }

@@ -70,6 +70,7 @@ export function drawLanes(
   stats: DrawStats,
 ): void {
   const began = performance.now();
+  if (!(box.width > 0 && box.height > 0)) return;
   const [min, max] = range;
   const k = box.width / (max - min || 1);
   const toPx = (ms: number): number => box.left + (ms - min) * k;
@@ -104,7 +105,7 @@ export function drawLanes(
       stats.visibleByState,
     );
     // Marks: at most one per pixel column and kind, so dense task marks stay cheap.
-    const r = Math.min(4 * dpr, laneH / 4);
+    const r = Math.max(1, Math.min(4 * dpr, laneH / 4));
     let lastX = -Infinity;
     let lastKind = -1;
     for (let m = lowerBound(lane.markAt, min); m < lane.markAt.length && lane.markAt[m] <= max; m++) {
@@ -132,7 +133,8 @@ export function drawLanes(
       ctx.fillStyle = pattern;
       ctx.fill(paths[s]);
     }
-    if (theme.outline) {
+    // Outlines (high contrast) on the tall bars only: thin idle/done lines stay quiet.
+    if (theme.outline && theme.stateHeight[s] >= 0.7) {
       ctx.strokeStyle = theme.outline;
       ctx.lineWidth = dpr;
       ctx.stroke(paths[s]);

@@ -82,7 +82,9 @@ export class TimingChart {
         ctx.strokeRect(cx - barW / 2, y, barW, base - y);
       }
       ctx.fillStyle = theme.foreground;
-      ctx.fillText(`${this.texts.ms(f.wallMs)} · ${this.texts.ratio(f.speedup)}`, cx, y - 4 * dpr);
+      // Above the bar, or above the ideal mark when that is higher, so the two never overlap.
+      const labelY = Math.min(y, f.idealMs === undefined ? y : u.valToPos(f.idealMs, 'y', true) - 6 * dpr) - 4 * dpr;
+      ctx.fillText(`${this.texts.ms(f.wallMs)} · ${this.texts.ratio(f.speedup)}`, cx, labelY);
       if (f.idealMs !== undefined) {
         const iy = u.valToPos(f.idealMs, 'y', true);
         ctx.strokeStyle = theme.foreground;

@@ -70,7 +70,9 @@ async function checkMedia(page: Page, step: Step): Promise<void> {
   }
   await frame.waitForFunction(() => Array.from(document.images).every((img) => img.complete), undefined, { timeout: 10_000 }).catch(() => undefined);
   const broken = await frame.evaluate(() =>
-    Array.from(document.images).filter((img) => !(img.complete && img.naturalWidth > 0)).map((img) => img.getAttribute('src')),
+    Array.from(document.images)
+      .filter((img) => img.getAttribute('src') && !(img.complete && img.naturalWidth > 0))
+      .map((img) => img.getAttribute('src')),
   );
   assert.deepEqual(broken, [], `step "${step.title}": images that did not load`);
 }

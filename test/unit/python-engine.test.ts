@@ -113,6 +113,16 @@ describe('python runtime through the engine (runScenario, runtime python)', func
     });
   });
 
+  it('parallel: the same two tasks on the main lane, on two thread lanes and on two process lanes', async () => {
+    const trace = await run('parallel', { threads: 2, scale: 0.3 });
+    assert.deepEqual(trace.variants.map((v) => v.id), ['sequential', 'threads', 'processes']);
+    assert.deepEqual(variant(trace, 'sequential').lanes.map((l) => l.kind), ['main']);
+    assert.deepEqual(variant(trace, 'threads').lanes.map((l) => l.kind), ['main', 'thread', 'thread']);
+    assert.deepEqual(variant(trace, 'processes').lanes.map((l) => l.kind).sort(), ['main', 'process', 'process']);
+    const cpuBusy = (id: string): number => (variant(trace, id).cpuUs ?? 0) / variant(trace, id).wallUs;
+    if (trace.env.gil !== false) assert.ok(cpuBusy('threads') < 1.3, `threads kept ${cpuBusy('threads').toFixed(2)} cores busy`);
+  });
+
   it('daemon lanes are marked killed when the main thread ends', async () => {
     const trace = await run('daemon', { scale: 0.3 });
     const daemon = variant(trace, 'daemon');

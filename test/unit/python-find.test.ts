@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { RunError } from '../../src/engine/errors';
 import { candidates, findPython } from '../../src/engine/python/findPython';
 import { PythonRuntime } from '../../src/engine/python/pythonRuntime';
-import { PACKAGE_ROOT, PROGRAMS_DIR } from '../fixtures/python/pythonHarness';
+import { installedPythons, PACKAGE_ROOT, PROGRAMS_DIR } from '../fixtures/python/pythonHarness';
 
 const posix = process.platform !== 'win32';
 
@@ -72,6 +72,19 @@ describe('python discovery (findPython) and the python runtime', function () {
     if (!posix) this.skip();
     const error = await rejection(findPython({ explicitPath: '/bin/echo' }));
     assert.equal(error.kind, 'runtime-missing');
+  });
+
+  it('real interpreters: old ones refused, 3.8+ accepted (those installed here)', async function () {
+    const pythons = installedPythons();
+    if (!pythons.length) this.skip();
+    for (const python of pythons) {
+      const [major, minor] = python.version.split('.').map((n) => parseInt(n, 10));
+      if (major > 3 || (major === 3 && minor >= 8)) {
+        assert.match((await findPython({ explicitPath: python.path })).version, new RegExp(`^${major}\\.${minor}\\.`));
+      } else {
+        assert.equal((await rejection(findPython({ explicitPath: python.path }))).kind, 'runtime-too-old', python.path);
+      }
+    }
   });
 
   it('accepts 3.8 exactly', async function () {

@@ -4,14 +4,14 @@
  * lanes left open when the interpreter exits.
  */
 import { strict as assert } from 'node:assert';
-import { runPython, TinyCollector, type Connection, type JsonEvent } from '../fixtures/python/pythonHarness';
+import { installedPythons, runPython, TinyCollector, type Connection, type JsonEvent } from '../fixtures/python/pythonHarness';
 
 const ofKind = (events: JsonEvent[], k: string): JsonEvent[] => events.filter((e) => e.k === k);
 
-async function traced(program: string, args: string[]): Promise<{ connections: Connection[]; stdout: string; stderr: string; code: number | null }> {
+async function traced(program: string, args: string[], python?: string): Promise<{ connections: Connection[]; stdout: string; stderr: string; code: number | null }> {
   const collector = await TinyCollector.start();
   try {
-    const run = await runPython(program, args, collector.env());
+    const run = await runPython(program, args, collector.env(), 60_000, python);
     await new Promise((r) => setTimeout(r, 100)); // the last bytes may trail the exit slightly
     return { connections: collector.connections, ...run };
   } finally {
@@ -121,5 +121,25 @@ describe('python tracer (labtrace.py) on the event channel', function () {
     assert.equal(run.code, 0);
     assert.match(run.stderr, /labtrace: cannot reach the engine/);
     assert.match(run.stdout, /Balance: 3 \(expected 3\)/);
+  });
+
+  describe('on every Python 3.8+ installed here', () => {
+    const pythons = installedPythons().filter((p) => !/^3\.[0-7]$|^2\./.test(p.version));
+    if (!pythons.length) it('finds none besides python3 (nothing more to check)');
+    for (const python of pythons) {
+      it(`Python ${python.version}: lock waits, pool tasks and process children are traced`, async () => {
+        const race = await traced('race.py', ['--variant', 'lock', '--tasks', '4', '--threads', '2', '--scale', '0.3'], python.path);
+        assert.equal(race.code, 0, race.stderr);
+        const events = race.connections[0].events;
+        assert.equal(events[0].version, `${python.version.replace('t', '')}.${String(events[0].version).split('.')[2]}`);
+        if (python.version.endsWith('t')) assert.equal(typeof events[0].gil, 'boolean');
+        assert.equal(ofKind(events, 'mark').filter((m) => m.m === 'acquire').length, 4);
+        assert.deepEqual(ofKind(events, 'outcome')[0], { k: 'outcome', expected: 4, actual: 4, ok: true });
+        const gil = await traced('gil.py', ['--variant', 'processes', '--scale', '0.05'], python.path);
+        assert.equal(gil.code, 0, gil.stderr);
+        assert.equal(gil.connections.length, 3);
+        assert.ok(gil.connections.slice(1).every((c) => ofKind(c.events, 'lane')[0]?.kind === 'process'));
+      });
+    }
   });
 });

@@ -27,6 +27,9 @@ body.vscode-light { --vscode-foreground:#616161; --vscode-editor-foreground:#3b3
   --vscode-charts-purple:#652d90; --vscode-charts-orange:#d18616; --vscode-charts-foreground:#616161;
   --vscode-button-background:#007acc; --vscode-button-foreground:#ffffff; --vscode-input-background:#ffffff;
   --vscode-input-foreground:#616161; --vscode-font-family:sans-serif; --vscode-font-size:13px;
+  --vscode-settings-dropdownBackground:#ffffff; --vscode-settings-dropdownForeground:#616161; --vscode-settings-dropdownBorder:#cecece;
+  --vscode-settings-textInputBackground:#ffffff; --vscode-settings-textInputForeground:#616161; --vscode-settings-textInputBorder:#cecece;
+  --vscode-button-secondaryBackground:#e5e5e5; --vscode-button-secondaryForeground:#3b3b3b; --vscode-button-border:transparent;
   --vscode-editorHoverWidget-background:#f3f3f3; --vscode-editorHoverWidget-border:#c8c8c8; }
 body.vscode-high-contrast { --vscode-foreground:#ffffff; --vscode-editor-foreground:#ffffff; --vscode-editor-background:#000000;
   --vscode-descriptionForeground:#ffffff; --vscode-errorForeground:#f48771; --vscode-focusBorder:#f38518;
@@ -45,6 +48,8 @@ export interface PanelPage {
   posted(): Promise<Array<{ type: string } & Record<string, unknown>>>;
   /** Delivers a message as the extension would (window message event). */
   send(message: unknown): Promise<void>;
+  /** Uncaught errors and console errors of the page so far. */
+  errors(): string[];
   close(): Promise<void>;
 }
 
@@ -77,6 +82,7 @@ export class PanelHarness {
     writeFileSync(join(this.dir, 'theme.css'), THEME_CSS);
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
       const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1).replace(/[^\w.-]/g, '');
       try {
         const body = name === 'index.html' ? this.html(url.searchParams) : readFileSync(join(this.dir, name));
@@ -98,13 +104,12 @@ export class PanelHarness {
   private html(params: URLSearchParams): string {
     const nonce = randomBytes(16).toString('base64');
     const theme = params.get('theme') ?? 'dark';
-    const state = params.get('state') ?? 'null';
     const csp = `default-src 'none'; img-src ${this.origin} data:; style-src ${this.origin}; font-src ${this.origin}; script-src 'nonce-${nonce}'`;
     return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <link rel="stylesheet" href="${this.origin}/theme.css"><link rel="stylesheet" href="${this.origin}/webview.css">
 <script nonce="${nonce}">
-window.__posted = []; window.__csp = []; window.__state = ${state};
+window.__posted = []; window.__csp = []; window.__state = window.__state ?? null;
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 window.acquireVsCodeApi = () => ({
   postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
@@ -119,13 +124,18 @@ window.acquireVsCodeApi = () => ({
     const context = await this.browser!.newContext({ viewport: { width: options.width ?? 1100, height: options.height ?? 900 } });
     const page = await context.newPage();
     const query = new URLSearchParams({ theme: options.theme ?? 'dark' });
-    if (options.state !== undefined) query.set('state', JSON.stringify(options.state));
+    // Set before any page script runs, as VS Code does when it reloads a webview with saved state.
+    if (options.state !== undefined) await page.addInitScript((s) => ((window as unknown as { __state: unknown }).__state = s), options.state);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(`${this.origin}/?${query}`);
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
     return {
       page,
       posted: () => page.evaluate(() => (window as unknown as { __posted: Array<{ type: string } & Record<string, unknown>> }).__posted),
       send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+      errors: () => errors,
       close: () => context.close(),
     };
   }

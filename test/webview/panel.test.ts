@@ -3,7 +3,7 @@
  * Assertions read `window.__clabTest` (what the canvas drew) and the messages the stub recorded.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseFromWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 import { fixtureTrace } from '../fixtures/traces/make';
@@ -38,10 +38,18 @@ declare global {
 const init = (runs: Trace[] = []) => ({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true, runs });
 
 async function waitDrawn(p: PanelPage, variants: number): Promise<DrawInfo[]> {
-  await p.page.waitForFunction((n) => {
-    const v = window.__clabTest.variants();
-    return v.length === n && v.every((x) => x.draws > 0);
-  }, variants);
+  await p.page
+    .waitForFunction(
+      (n) => {
+        const v = window.__clabTest.variants();
+        return v.length === n && v.every((x) => x.draws > 0);
+      },
+      variants,
+      { timeout: 10_000 },
+    )
+    .catch((err: Error) => {
+      throw new Error(`${err.message}\npage errors: ${p.errors().join('\n') || 'none'}`);
+    });
   return p.page.evaluate(() => window.__clabTest.variants());
 }
 
@@ -56,7 +64,11 @@ describe('demo panel webview (Chromium)', function () {
   let p: PanelPage;
   before(() => harness.start());
   after(() => harness.stop());
-  afterEach(() => p?.close());
+  afterEach(async () => {
+    const errors = p?.errors() ?? [];
+    await p?.close();
+    assert.deepEqual(errors, [], 'no page errors');
+  });
 
   it('posts ready on load and renders the components under the CSP', async () => {
     p = await harness.open();
@@ -132,7 +144,9 @@ describe('demo panel webview (Chromium)', function () {
     const zoomed = await p.page.evaluate(() => window.__clabTest.variants());
     for (const v of zoomed) assert.deepEqual(v.xRange, zoomed[0].xRange);
     // Drag-select on the last timeline: the others follow.
-    const box = (await p.page.locator('.timeline .u-over').last().boundingBox())!;
+    const last = p.page.locator('.timeline .u-over').last();
+    await last.scrollIntoViewIfNeeded();
+    const box = (await last.boundingBox())!;
     await p.page.mouse.move(box.x + box.width * 0.3, box.y + 10);
     await p.page.mouse.down();
     await p.page.mouse.move(box.x + box.width * 0.5, box.y + 10, { steps: 5 });
@@ -140,6 +154,12 @@ describe('demo panel webview (Chromium)', function () {
     await p.page.waitForFunction((r) => window.__clabTest.variants()[0].xRange[1] < r, zoomed[0].xRange[1]);
     const dragged = await p.page.evaluate(() => window.__clabTest.variants());
     for (const v of dragged) assert.deepEqual(v.xRange, dragged[0].xRange);
+    // Keys on a focused timeline: 0 resets, + zooms in.
+    await p.page.focus('.timeline');
+    await p.page.keyboard.press('0');
+    await p.page.waitForFunction((f) => window.__clabTest.variants().every((v) => v.xRange[0] === f[0] && v.xRange[1] === f[1]), full);
+    await p.page.keyboard.press('+');
+    await p.page.waitForFunction((f) => window.__clabTest.variants().every((v) => v.xRange[1] - v.xRange[0] < (f[1] - f[0]) * 0.8), full);
   });
 
   it('posts a valid run message from the controls, and refuses bad values inline', async () => {
@@ -176,10 +196,14 @@ describe('demo panel webview (Chromium)', function () {
     const saves = (await p.posted()).filter((m) => m.type === 'save');
     assert.deepEqual(saves.map((s) => s.format), ['csv', 'svg', 'png', 'chrome-trace']);
     assert.ok(saves.every((s) => parseFromWebview(s).ok));
+    mkdirSync('test-results/webview', { recursive: true });
+    writeFileSync('test-results/webview/export.png', Buffer.from(String(saves[2].content), 'base64'));
+    await p.page.setContent(String(saves[1].content));
+    await p.page.screenshot({ path: 'test-results/webview/export-svg.png', fullPage: true });
     assert.match(String(saves[0].content), /^variant,title,wall_ms/);
     assert.match(String(saves[1].content), /^<svg[\s\S]*<rect[\s\S]*ThreadPoolExecutor-0_3/);
     assert.equal(Buffer.from(String(saves[2].content), 'base64').subarray(1, 4).toString(), 'PNG');
-    assert.equal(saves[3].content, undefined);
+    assert.equal(JSON.parse(String(saves[3].content)).scenario, 'race', 'the shown trace goes along for conversion');
   });
 
   it('restores kept runs from the webview state before init arrives', async () => {
@@ -187,6 +211,31 @@ describe('demo panel webview (Chromium)', function () {
     p = await harness.open({ state: { v: 1, runs: [{ trace }], selected: 0 } });
     const drawn = await waitDrawn(p, 4);
     assert.deepEqual(drawn.map((v) => v.lanes.length), [2, 3, 5, 9]);
+  });
+
+  it('follows theme changes, localizes by English key, and shows the data as tables', async () => {
+    p = await harness.open({ theme: 'dark' });
+    await p.send({ ...init(), strings: { Run: '运行', 'Show tables': '显示表格' }, locale: 'zh-cn' });
+    await p.send({ type: 'run-result', runId: 1, trace: fixtureTrace('gil') });
+    await waitDrawn(p, 3);
+    assert.equal(await p.page.locator('#clab-run').textContent(), '运行');
+    const swatch = () =>
+      p.page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('.legend canvas')!;
+        return [...canvas.getContext('2d')!.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data].join(',');
+      });
+    const dark = await swatch();
+    const draws = (await p.page.evaluate(() => window.__clabTest.variants()))[0].draws;
+    await p.page.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
+    await p.page.waitForFunction((d) => window.__clabTest.variants()[0].draws > d, draws);
+    assert.notEqual(await swatch(), dark, 'the running swatch took the light theme colour');
+    const tables = p.page.locator('section.tables');
+    assert.equal(await tables.evaluate((e) => e.classList.contains('sr-only')), true, 'tables present for screen readers');
+    await p.page.click('#clab-tables');
+    assert.equal(await tables.evaluate((e) => e.classList.contains('sr-only')), false);
+    const rows = await tables.locator('table').evaluateAll((ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
+    assert.deepEqual(rows, [1, 3, 3]);
+    assert.match((await tables.locator('tbody tr').nth(1).textContent()) ?? '', /MainThread/);
   });
 
   it('renders readably in light, dark and high-contrast themes (screenshots)', async () => {
@@ -201,5 +250,11 @@ describe('demo panel webview (Chromium)', function () {
       assert.notEqual(fg, 'rgba(0, 0, 0, 0)');
       await p.close();
     }
+    // A narrow editor column: controls wrap, charts shrink, nothing overflows sideways.
+    p = await harness.open({ theme: 'dark', width: 560, height: 1400 });
+    await showRun(p, fixtureTrace('pool'));
+    await p.page.screenshot({ path: 'test-results/webview/panel-narrow.png', fullPage: true });
+    const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scroll (overflow ${overflow}px)`);
   });
 });

@@ -28,6 +28,7 @@ function runSequential(tasks, limit) {
 
 /** @param {number} tasks @param {number} limit */
 async function runWorkers(tasks, limit) {
+  /** @type {Promise<unknown>[]} */
   const finished = [];
   for (let index = 1; index <= tasks; index++) {
     const worker = new trace.TracedWorker(TASK_FILE, { workerData: { index, limit } });
@@ -45,10 +46,13 @@ async function runWorkers(tasks, limit) {
   return 0;
 }
 
-/** Returns the CPU time the children used, which the parent's own process.cpuUsage() cannot see. */
-/** @param {number} tasks @param {number} scale */
+/**
+ * Returns the CPU time the children used, which the parent's own process.cpuUsage() cannot see.
+ * @param {number} tasks @param {number} scale
+ */
 async function runProcesses(tasks, scale) {
   let childCpuNs = 0;
+  /** @type {Promise<unknown>[]} */
   const finished = [];
   for (let index = 1; index <= tasks; index++) {
     const child = fork(fileURLToPath(TASK_FILE), ['--index', String(index), '--scale', String(scale)]);
@@ -94,7 +98,7 @@ export async function runCpuBoundProgram(text) {
     trace.variantEnd(v.id, wallNs, clock.cpuNs() + extraCpuNs);
     wall.set(v.id, wallNs);
     const base = wall.get('sequential');
-    const speedup = base && v.id !== 'sequential' ? ` (${(base / wallNs).toFixed(2)}x faster than sequential)` : '';
+    const speedup = base && v.id !== 'sequential' ? ` (${(base / wallNs).toFixed(2)}x the speed of sequential)` : '';
     console.log(`  ${v.id}: ${seconds(wallNs)} s${speedup}\n`);
   }
   const base = wall.get('sequential');

@@ -39,11 +39,14 @@ function workerMain() {
 async function runPool(size, tasks, ms) {
   const queue = Array.from({ length: tasks }, (_, i) => i + 1);
   let done = 0;
+  /** @type {import('node:worker_threads').Worker[]} */
+  const workers = [];
   /** @type {Promise<unknown>[]} */
   const exits = [];
   await trace.duringAsync('lock-wait', () => new Promise((resolve, reject) => {
     for (let index = 1; index <= size; index++) {
       const worker = new trace.TracedWorker(new URL(import.meta.url), { workerData: { index } });
+      workers.push(worker);
       exits.push(new Promise((r) => worker.on('exit', r)));
       worker.on('error', reject);
       worker.on('message', (/** @type {{ ready?: boolean, done?: number }} */ message) => {
@@ -58,7 +61,8 @@ async function runPool(size, tasks, ms) {
     }
   }), 'join');
   // The end of the pool's `with` block: stop every worker and wait until they are gone.
-  await trace.duringAsync('lock-wait', () => Promise.all(exits), 'shutdown', );
+  for (const worker of workers) worker.postMessage({ stop: true });
+  await trace.duringAsync('lock-wait', () => Promise.all(exits), 'shutdown');
 }
 
 async function main() {

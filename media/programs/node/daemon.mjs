@@ -1,0 +1,85 @@
+// @ts-check
+/**
+ * Daemon threads. Background workers print "Ping" and "Pong" every 0.1 s; the main thread lives
+ * for 1 s. A daemon worker (Node: `worker.unref()`) does not keep the program alive: when the main
+ * thread is done, the process exits and the workers are cut off mid-loop. A non-daemon worker
+ * (a plain, ref'd Worker) does: the process waits until it finishes on its own (here after 2 s).
+ *
+ *   node daemon.mjs                        both variants, each as a program run of its own
+ *   node daemon.mjs --variant daemon       one of: daemon, non-daemon
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { readOptions, seconds, selectVariants, Stopwatch } from './common.mjs';
+import * as trace from './labtrace.mjs';
+
+const CONTENTS = ['Ping', 'Pong'];
+
+/** Prints `content` every `everyMs`, forever or until `untilMs` have passed. */
+async function display(/** @type {string} */ content, /** @type {number} */ everyMs, /** @type {number | null} */ untilMs) {
+  const clock = new Stopwatch();
+  while (untilMs === null || clock.wallNs() < untilMs * 1e6) {
+    process.stdout.write(content); // no newline, as the lesson's print(content, end='')
+    await trace.sleep(everyMs, 'sleep');
+  }
+}
+
+const VARIANTS = [
+  { id: 'daemon', title: 'worker.unref()', daemon: true },
+  { id: 'non-daemon', title: 'ref’d workers', daemon: false },
+];
+
+/** @param {{ id: string, title: string, daemon: boolean }} v @param {import('./common.mjs').ProgramOptions} options */
+async function runVariant(v, options) {
+  console.log(`== ${v.title} ==`);
+  trace.variant(v.id, v.title);
+  const clock = new Stopwatch();
+  const everyMs = 100 * options.scale;
+  const untilMs = v.daemon ? null : 2000 * options.scale; // a daemon's loop never ends by itself
+  const exits = Array.from({ length: options.threads }, (_, i) => {
+    const content = CONTENTS[i % CONTENTS.length];
+    const workerData = { content, everyMs, untilMs, daemon: v.daemon, index: i + 1 };
+    const worker = new trace.TracedWorker(new URL(import.meta.url), { workerData });
+    if (v.daemon) worker.unref(); // like daemon=True: this worker no longer keeps the process alive
+    return new Promise((resolve) => worker.on('exit', resolve));
+  });
+  await trace.sleep(1000 * options.scale, 'main thread works');
+  console.log(`\nThe main thread is done after ${seconds(clock.wallNs())} s.`);
+  trace.endLane();
+  if (!v.daemon) {
+    console.log('The process waits for its non-daemon workers...');
+    await Promise.all(exits);
+    console.log(`\nThe workers ended on their own; the program ends after ${seconds(clock.wallNs())} s.`);
+  } else {
+    console.log('The daemon workers are cut off as the process exits.');
+  }
+  trace.variantEnd(v.id, clock.wallNs(), clock.cpuNs());
+  await trace.close();
+}
+
+async function main() {
+  const options = readOptions({ threads: 2 });
+  if (options.variant === undefined) {
+    // A daemon variant ends its whole process, so each variant runs as a program of its own.
+    for (const v of VARIANTS) {
+      spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2), '--variant', v.id], {
+        stdio: 'inherit',
+      });
+      console.log();
+    }
+    return;
+  }
+  await trace.start();
+  const [v] = selectVariants(VARIANTS, options.variant);
+  await runVariant(v, options);
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  const { content, everyMs, untilMs, daemon, index } = workerData;
+  trace.lane(`${content}-${index}`, 'worker', { daemon });
+  await display(content, everyMs, untilMs);
+  trace.endLane();
+}

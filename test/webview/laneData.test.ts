@@ -1,0 +1,79 @@
+/** The chart's pure data code in plain Node: the loops the 100 000-span target rests on. */
+import { strict as assert } from 'node:assert';
+import type { Variant } from '../../src/shared/trace';
+import { lessonLines, variantFigures } from '../../src/webview/analysis';
+import { buildVariantSeries, forEachVisibleRect, spanAt, timeByState } from '../../src/webview/laneData';
+import { fixtureTrace, largeTrace } from '../fixtures/traces/make';
+
+function variant(spans: Variant['spans']): Variant {
+  return { id: 'v', title: 'V', wallUs: 10_000, lanes: [{ id: 7, name: 'T', kind: 'thread' }], spans, marks: [] };
+}
+
+describe('lane data (typed arrays, visible spans, hit test)', () => {
+  it('splits spans by lane, sorted by start, in ms', () => {
+    const s = buildVariantSeries(
+      variant([
+        { lane: 7, state: 'ready', start: 5000, end: 6000 },
+        { lane: 7, state: 'running', start: 0, end: 5000 },
+        { lane: 99, state: 'running', start: 0, end: 1 },
+      ]),
+    );
+    assert.deepEqual([...s.lanes[0].starts], [0, 5]);
+    assert.deepEqual([...s.lanes[0].states], [0, 1]);
+    assert.equal(s.spanCount, 2, 'a span on an unknown lane is dropped');
+  });
+
+  it('finds the span under a point by binary search, with slack for tiny spans', () => {
+    const lane = buildVariantSeries(largeTrace(10_000).variants[1]).lanes[1];
+    const mid = lane.starts.length >> 1;
+    const at = (lane.starts[mid] + lane.ends[mid]) / 2;
+    assert.equal(spanAt(lane, at), mid);
+    assert.equal(spanAt(lane, -5), -1);
+    assert.equal(spanAt(lane, -0.5, 1), 0);
+  });
+
+  it('walks only the visible spans and merges sub-pixel ones into at most one rect per pixel', () => {
+    const series = buildVariantSeries(largeTrace(100_000).variants[1]);
+    const lane = series.lanes[1];
+    const end = series.endMs;
+    const widthPx = 800;
+    const counts = new Int32Array(7);
+    const rects: number[] = [];
+    const n = forEachVisibleRect(lane, 0, end, (ms) => (ms / end) * widthPx, (_s, x0) => rects.push(x0), counts);
+    assert.ok(lane.starts.length > 10_000);
+    assert.ok(n <= widthPx + 1, `rects ${n} bounded by the width`);
+    assert.equal(counts.reduce((a, b) => a + b, 0), lane.starts.length, 'every span walked at full zoom');
+    const window = new Int32Array(7);
+    const from = lane.starts[100];
+    const to = lane.ends[120];
+    forEachVisibleRect(lane, from, to, (ms) => ((ms - from) / (to - from)) * widthPx, () => undefined, window);
+    // 21 spans inside, plus the two that touch the window's edges.
+    assert.equal(window.reduce((a, b) => a + b, 0), 23, 'only the spans in the window are walked');
+  });
+
+  it('totals time per state', () => {
+    const s = buildVariantSeries(variant([{ lane: 7, state: 'io', start: 0, end: 2500 }]));
+    assert.equal(timeByState(s.lanes[0])[3], 2.5);
+  });
+});
+
+describe('summary figures and lesson lines', () => {
+  it('computes speedup against the first variant and the ideal from the workers', () => {
+    const f = variantFigures(fixtureTrace('gil'));
+    assert.equal(f[0].speedup, 1);
+    assert.ok(f[1].speedup < 1.1, 'threads under the GIL gain nothing');
+    assert.ok(f[2].speedup > 1.5, 'processes scale');
+    assert.ok(Math.abs(f[2].idealMs! - f[0].wallMs / 2) < 1e-9);
+  });
+
+  it('states the point from the data: GIL, lost updates, killed daemons', () => {
+    const gil = fixtureTrace('gil');
+    assert.match(lessonLines(gil, variantFigures(gil))[0].key, /GIL let one thread run/);
+    const noGil = { ...gil, env: { ...gil.env, gil: false } };
+    assert.match(lessonLines(noGil, variantFigures(noGil))[0].key, /no GIL/);
+    const race = fixtureTrace('race');
+    assert.deepEqual(lessonLines(race, variantFigures(race))[0].args, ['Without a lock', 63, 100]);
+    const daemon = fixtureTrace('daemon');
+    assert.deepEqual(lessonLines(daemon, variantFigures(daemon))[0].args, ['daemon=True', 2]);
+  });
+});
