@@ -27,7 +27,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const harness = new PanelHarness();
 await harness.start();
-console.log('spans      first paint (ms)   zoom step (ms)   lane drawing per frame (ms, all variants)');
+console.log(`load average at start: ${(await import('node:os')).loadavg()[0].toFixed(2)} on ${(await import('node:os')).cpus().length} cores`);
+console.log('spans      first paint ms (median / min)   zoom step ms (median / min)   lane drawing per frame ms (median, all variants)');
 try {
   for (const size of SIZES) {
     const trace = largeTrace(size);
@@ -71,8 +72,9 @@ try {
     const errors = panel.errors();
     await panel.close();
     if (errors.length) throw new Error(`page errors: ${errors.join('\n')}`);
+    const stepMs = steps.map((s) => s.ms);
     console.log(
-      `${String(spans).padEnd(10)} ${median(paints).toFixed(1).padStart(12)}       ${median(steps.map((s) => s.ms)).toFixed(1).padStart(10)}       ${median(steps.map((s) => s.drawMs)).toFixed(2).padStart(10)}`,
+      `${String(spans).padEnd(10)} ${median(paints).toFixed(1).padStart(12)} / ${Math.min(...paints).toFixed(1).padEnd(16)} ${median(stepMs).toFixed(1).padStart(12)} / ${Math.min(...stepMs).toFixed(1).padEnd(16)} ${median(steps.map((s) => s.drawMs)).toFixed(2).padStart(10)}`,
     );
   }
 } finally {

@@ -45,12 +45,21 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   await pickRow(page, title, timeoutMs);
 }
 
-/** Picks the quick-pick row whose label is `label` (waits for it to appear). */
+/**
+ * Picks the quick-pick row whose label is `label`, with the keyboard: a hover can float over the
+ * list and swallow a mouse click.
+ */
 export async function pickRow(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
   const rows = page.locator('.quick-input-list .monaco-list-row');
-  const row = rows.filter({ has: page.locator('.label-name', { hasText: label }) }).first();
-  await row.waitFor({ timeout: timeoutMs });
-  await row.click();
+  const matching = rows.filter({ has: page.locator('.label-name', { hasText: label }) });
+  await matching.first().waitFor({ timeout: timeoutMs });
+  const focusedMatches = async (): Promise<boolean> =>
+    (await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent().catch(() => ''))?.trim() === label;
+  for (let moves = 0; moves < 20 && !(await focusedMatches()); moves++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  if (!(await focusedMatches())) throw new Error(`quick pick: could not focus "${label}"`);
+  await page.keyboard.press('Enter');
 }
 
 /** Opens a walkthrough by its (localized) title and waits for its step list. */

@@ -58,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     isPanelReady: () => session.panels.panel?.isReady ?? false,
     keptRuns: () => session.history,
     settingProblems: () => settings.read().problems,
+    progressOf: (section) => progress.of(section),
   };
 }
 

@@ -1,5 +1,7 @@
 /** What `activate()` returns: a small window for the extension-host tests, not a public API. */
+import type { SectionId } from '../shared/scenarios';
 import type { Trace } from '../shared/trace';
+import type { SectionProgress } from './lessonProgress';
 import type { RunOutcome, RunSpec } from './run/runController';
 import type { SettingProblem } from './settingsModel';
 
@@ -16,4 +18,6 @@ export interface LabTestApi {
   keptRuns(): readonly Trace[];
   /** Problems with the current settings values, as the runs would see them. */
   settingProblems(): SettingProblem[];
+  /** The learner's recorded progress in one lesson section. */
+  progressOf(section: SectionId): SectionProgress;
 }

@@ -53,6 +53,17 @@ function workerCount(v: Variant): number {
   return Math.max(1, nonMain);
 }
 
+/** Download-style work is uneven: with one thread per task, the best possible is the longest task. */
+function longestLaneBusyMs(v: Variant): number {
+  const busy = new Map<number, number>();
+  for (const s of v.spans) {
+    if (s.state === 'running' || s.state === 'io' || s.state === 'sleeping') busy.set(s.lane, (busy.get(s.lane) ?? 0) + s.end - s.start);
+  }
+  const mainIds = new Set(v.lanes.filter((l) => l.kind === 'main').map((l) => l.id));
+  const workers = [...busy].filter(([id]) => !mainIds.has(id)).map(([, us]) => us);
+  return Math.max(0, ...workers) / 1000;
+}
+
 export function variantFigures(trace: Trace): VariantFigures[] {
   const base = trace.variants[0];
   const baseWorkers = base ? workerCount(base) : 1;
@@ -66,7 +77,7 @@ export function variantFigures(trace: Trace): VariantFigures[] {
       wallMs,
       cpuMs: v.cpuUs === undefined ? undefined : v.cpuUs / 1000,
       speedup: base && wallMs > 0 ? base.wallUs / v.wallUs : 1,
-      idealMs: scaled ? ((base.wallUs / 1000) * baseWorkers) / workers : undefined,
+      idealMs: !scaled ? undefined : trace.scenario === 'download' ? longestLaneBusyMs(v) || undefined : ((base.wallUs / 1000) * baseWorkers) / workers,
       workers,
       outcome: v.outcome,
       error: v.error,

@@ -41,8 +41,8 @@ export class Controls {
     private readonly onCancel: () => void,
   ) {
     const t = texts.t.bind(texts);
-    this.scenario = this.select('scenario', SCENARIOS.map((s) => [s.id, t(s.title)]));
-    this.runtime = this.select('runtime', [
+    this.scenario = this.select('scenario', t('Scenario'), SCENARIOS.map((s) => [s.id, t(s.title)]));
+    this.runtime = this.select('runtime', t('Runtime'), [
       ['python', 'Python'],
       ['node', 'Node.js'],
     ]);
@@ -54,7 +54,7 @@ export class Controls {
       input.addEventListener('input', () => this.clearErrors());
       this.addField(row, name, input);
     }
-    const lock = this.select('lock', [
+    const lock = this.select('lock', t(PARAM_LABEL.lock), [
       ['both', t('Both: without and with a lock')],
       ['off', t('Without a lock')],
       ['on', t('With a lock')],
@@ -72,8 +72,8 @@ export class Controls {
     this.showScenario('gil', true);
   }
 
-  private select(name: string, options: [string, string][]): VscodeSingleSelect {
-    const select = el('vscode-single-select', { attrs: { id: `clab-${name}`, name, 'aria-label': this.texts.t(name) } });
+  private select(name: string, label: string, options: [string, string][]): VscodeSingleSelect {
+    const select = el('vscode-single-select', { attrs: { id: `clab-${name}`, name, 'aria-label': label } });
     select.append(...options.map(([value, label]) => el('vscode-option', { text: label, attrs: { value } })));
     return select;
   }

@@ -13,6 +13,9 @@ export interface LaneSeries {
   lane: Lane;
   starts: Float64Array;
   ends: Float64Array;
+  /** Running maximum of `ends`: ascending even if a faulty trace has overlapping spans, so the
+   *  binary searches never skip a span that reaches into the window. */
+  reach: Float64Array;
   /** Index into LANE_STATES. */
   states: Uint8Array;
   /** Notes are rare, so they live in a sparse map keyed by span index. */
@@ -77,13 +80,15 @@ export function buildVariantSeries(variant: Variant): VariantSeries {
       states[k] = stateIndex.get(span.state) ?? 0;
       if (span.note) notes.set(k, span.note);
     });
+    const reach = new Float64Array(ends.length);
+    for (let k = 0; k < ends.length; k++) reach[k] = k > 0 && reach[k - 1] > ends[k] ? reach[k - 1] : ends[k];
     spanCount += idx.length;
     const midx = markBuckets[pos];
     const rawAt = Float64Array.from(midx, (i) => variant.marks[i].at / 1000);
     const morder = sortedOrder(rawAt);
     const markAt = Float64Array.from(morder, (o) => rawAt[o]);
     const markKinds = Uint8Array.from(morder, (o) => markIndex.get(variant.marks[midx[o]].kind) ?? 0);
-    return { lane, starts, ends, states, notes, markAt, markKinds };
+    return { lane, starts, ends, reach, states, notes, markAt, markKinds };
   });
   return { variant, lanes, endMs: lastMs, spanCount };
 }
@@ -102,11 +107,11 @@ export function lowerBound(values: Float64Array, x: number): number {
 
 /**
  * Index of the span covering `ms`, or the nearest one within `slackMs`, or -1.
- * Spans of one lane do not overlap, so ends are ascending too and both searches are binary.
+ * Spans of one lane do not overlap, so (the running maximum of) ends ascends too and both searches are binary.
  */
 export function spanAt(lane: LaneSeries, ms: number, slackMs = 0): number {
   const n = lane.starts.length;
-  const first = lowerBound(lane.ends, ms - slackMs);
+  const first = lowerBound(lane.reach, ms - slackMs);
   let best = -1;
   let bestGap = Infinity;
   for (let i = first; i < n && lane.starts[i] <= ms + slackMs; i++) {
@@ -168,7 +173,8 @@ export function forEachVisibleRect(
     columnUsed = false;
   };
 
-  for (let i = lowerBound(ends, xMin); i < starts.length && starts[i] <= xMax; i++) {
+  for (let i = lowerBound(lane.reach, xMin); i < starts.length && starts[i] <= xMax; i++) {
+    if (ends[i] < xMin) continue; // only in faulty traces with overlapping spans
     const state = states[i];
     if (visibleByState) visibleByState[state]++;
     const a = toPx(Math.max(starts[i], xMin));

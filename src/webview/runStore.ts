@@ -24,8 +24,10 @@ interface PersistedState {
   selected: number;
 }
 
-/** Keeps the persisted state (and the comparison list) bounded. */
+/** Keeps the comparison list bounded. */
 export const MAX_RUNS = 20;
+/** setState serializes everything on each call: keep what is persisted to the newest runs up to this many spans. */
+export const MAX_PERSISTED_SPANS = 250_000;
 
 function runKey(t: Trace): string {
   return `${t.scenario}|${t.runtime}|${t.startedAt}`;
@@ -76,8 +78,27 @@ export class RunStore {
     return this.entries[this.selected];
   }
 
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Saves after the current frame is painted: serializing big traces must not delay the chart. */
   persist(): void {
-    const state: PersistedState = { v: 1, runs: this.entries, selected: this.selected };
+    if (this.persistTimer !== undefined) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.persistNow();
+    }, 50);
+  }
+
+  persistNow(): void {
+    let spans = 0;
+    let first = this.entries.length;
+    while (first > 0) {
+      const next = this.entries[first - 1].trace.variants.reduce((n, v) => n + v.spans.length, 0);
+      if (spans + next > MAX_PERSISTED_SPANS && first < this.entries.length) break;
+      spans += next;
+      first--;
+    }
+    const state: PersistedState = { v: 1, runs: this.entries.slice(first), selected: Math.max(-1, this.selected - first) };
     this.host.setState(state);
   }
 }

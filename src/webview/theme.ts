@@ -183,7 +183,7 @@ export function paintSwatch(canvas: HTMLCanvasElement, theme: Theme, state: numb
     g.fillStyle = pattern;
     g.fillRect(0, y, w, bar);
   }
-  if (theme.outline) {
+  if (theme.outline && theme.stateHeight[state] >= 0.7) {
     g.strokeStyle = theme.outline;
     g.strokeRect(0.5, y + 0.5, w - 1, Math.max(bar - 1, 1));
   }

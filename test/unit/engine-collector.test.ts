@@ -9,6 +9,7 @@ async function client(collector: TraceCollector, skewNs: number, token = collect
   const socket = net.connect(collector.port, '127.0.0.1');
   socket.on('error', () => undefined);
   await new Promise((r) => socket.once('connect', r));
+  const closed = new Promise((r) => socket.once('close', r));
   const clock = (): number => engineNowNs() + skewNs;
   const send = (o: object): boolean => socket.write(`${JSON.stringify(o)}\n`);
   const t0 = clock();
@@ -17,7 +18,6 @@ async function client(collector: TraceCollector, skewNs: number, token = collect
     socket.once('data', (d) => resolve(String(d)));
     socket.once('close', () => resolve(undefined));
   });
-  const closed = new Promise((r) => socket.once('close', r));
   if (reply) send({ k: 'clock', t0, t1: clock(), te: JSON.parse(reply).t });
   return { socket, send, clock, reply, closed };
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { descendantsOf, killProcessTree } from '../../src/extension/run/processTree';
@@ -24,12 +24,18 @@ const quietLog = (): RunLogger & { lines: string[] } => {
   return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
 };
 
+/** True while `pid` runs; a killed process whose new parent has not reaped it yet is a zombie, not alive. */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 };
 
@@ -97,7 +103,7 @@ describe('extension run controller', () => {
     const isStarted = new Promise<void>((r) => (started = r));
     const run = controller.start(spec, () => started());
     await isStarted;
-    const grandchild = Number(require('node:fs').readFileSync(pidFile, 'utf8'));
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
     assert.ok(alive(grandchild));
     const t0 = Date.now();
     controller.cancel();

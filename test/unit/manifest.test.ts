@@ -209,7 +209,7 @@ describe('walkthroughs in package.json', () => {
       assert.ok(!/<(text|style|script|foreignObject|image)\b/i.test(svg), `${file}: no text, style sheets, scripts or raster images`);
       assert.match(svg, /viewBox="/, `${file} needs a viewBox`);
       for (const m of svg.matchAll(/\b(fill|stroke)="([^"]*)"/g)) {
-        assert.ok(/^(var\(--vscode-[\w-]+, ?#[0-9a-f]{3,8}\)|none|transparent|url\(#[\w-]+\))$/i.test(m[2]), `${file}: ${m[1]}="${m[2]}" is not themed`);
+        assert.ok(/^(var\(--vscode-[\w-]+, ?(#[0-9a-f]{3,8}|transparent)\)|none|transparent|url\(#[\w-]+\))$/i.test(m[2]), `${file}: ${m[1]}="${m[2]}" is not themed`);
       }
     }
   });

@@ -51,6 +51,20 @@ describe('lane data (typed arrays, visible spans, hit test)', () => {
     assert.equal(window.reduce((a, b) => a + b, 0), 23, 'only the spans in the window are walked');
   });
 
+  it('still finds a long span when a faulty trace overlaps it with shorter ones', () => {
+    const lane = buildVariantSeries(
+      variant([
+        { lane: 7, state: 'io', start: 0, end: 10_000 },
+        { lane: 7, state: 'running', start: 1000, end: 2000 },
+        { lane: 7, state: 'running', start: 3000, end: 4000 },
+      ]),
+    ).lanes[0];
+    assert.equal(spanAt(lane, 5), 0);
+    const drawn: number[] = [];
+    forEachVisibleRect(lane, 5, 6, (ms) => (ms - 5) * 100, (state) => drawn.push(state));
+    assert.deepEqual(drawn, [3], 'only the I/O span is drawn in the window');
+  });
+
   it('totals time per state', () => {
     const s = buildVariantSeries(variant([{ lane: 7, state: 'io', start: 0, end: 2500 }]));
     assert.equal(timeByState(s.lanes[0])[3], 2.5);
@@ -75,5 +89,14 @@ describe('summary figures and lesson lines', () => {
     assert.deepEqual(lessonLines(race, variantFigures(race))[0].args, ['Without a lock', 63, 100]);
     const daemon = fixtureTrace('daemon');
     assert.deepEqual(lessonLines(daemon, variantFigures(daemon))[0].args, ['daemon=True', 2]);
+  });
+});
+
+describe('ideal times', () => {
+  it('uses the longest download as the ideal of one thread per download', () => {
+    const trace = fixtureTrace('download');
+    const f = variantFigures(trace);
+    const longest = Math.max(...trace.variants[1].spans.filter((s) => s.state === 'io').map((s) => s.end - s.start)) / 1000;
+    assert.ok(f[1].idealMs! >= longest && f[1].idealMs! < longest + 1, `${f[1].idealMs} vs ${longest}`);
   });
 });

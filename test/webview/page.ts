@@ -59,6 +59,8 @@ export interface OpenOptions {
   state?: unknown;
   width?: number;
   height?: number;
+  /** devicePixelRatio of the page (1 unless set). */
+  scale?: number;
 }
 
 /** The folder holding dist/: found by walking up, since tests and the benchmark are bundled to different places. */
@@ -114,14 +116,17 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 window.acquireVsCodeApi = () => ({
   postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
   getState: () => window.__state,
-  setState: (s) => { window.__state = s; },
+  setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
 });
 </script></head>
 <body class="vscode-${theme}"><div id="app"></div><script nonce="${nonce}" src="${this.origin}/webview.js"></script></body></html>`;
   }
 
   async open(options: OpenOptions = {}): Promise<PanelPage> {
-    const context = await this.browser!.newContext({ viewport: { width: options.width ?? 1100, height: options.height ?? 900 } });
+    const context = await this.browser!.newContext({
+      viewport: { width: options.width ?? 1100, height: options.height ?? 900 },
+      deviceScaleFactor: options.scale ?? 1,
+    });
     const page = await context.newPage();
     const query = new URLSearchParams({ theme: options.theme ?? 'dark' });
     // Set before any page script runs, as VS Code does when it reloads a webview with saved state.

@@ -3,7 +3,7 @@
  * Assertions read `window.__clabTest` (what the canvas drew) and the messages the stub recorded.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseFromWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 import { fixtureTrace } from '../fixtures/traces/make';
@@ -105,6 +105,16 @@ describe('demo panel webview (Chromium)', function () {
     assert.ok(legend.some((l) => /GIL/.test(l)));
   });
 
+  it('scales the canvases by devicePixelRatio and still hit-tests in CSS pixels', async () => {
+    p = await harness.open({ scale: 2 });
+    await showRun(p, fixtureTrace('race'));
+    const sizes = await p.page.evaluate(() => Array.from(document.querySelectorAll<HTMLCanvasElement>('.timeline canvas'), (c) => [c.width, c.clientWidth]));
+    assert.ok(sizes.length === 2 && sizes.every(([w, cw]) => w === cw * 2), JSON.stringify(sizes));
+    const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 3, 'lock-wait'));
+    assert.ok(at);
+    assert.match((await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '', /^ThreadPoolExecutor-0_2 · Waiting for a lock/);
+  });
+
   it('shows a tooltip with lane, state, start and duration on hover', async () => {
     p = await harness.open();
     await showRun(p, fixtureTrace('gil'));
@@ -180,6 +190,12 @@ describe('demo panel webview (Chromium)', function () {
       assert.equal(parsed.value.request.scenario, 'gil');
       assert.deepEqual(parsed.value.request.params, { threads: 4, scale: 1 });
     }
+    // A run started elsewhere (a walkthrough link) shows in the controls, and Cancel posts cancel.
+    await p.send({ type: 'run-started', runId: 5, request: { scenario: 'pool', runtime: 'node', params: { tasks: 6, pools: [2, 4] } } });
+    assert.equal(await p.page.locator('#clab-pools').evaluate((el) => (el as HTMLInputElement).value), '2, 4');
+    assert.equal(await p.page.locator('.field-threads').isHidden(), true, 'pool has no threads parameter');
+    await p.page.click('#clab-cancel');
+    assert.equal((await p.posted()).at(-1)?.type, 'cancel');
   });
 
   it('summarizes outcomes, keeps results visible when a run fails, and exports', async () => {
@@ -207,8 +223,16 @@ describe('demo panel webview (Chromium)', function () {
   });
 
   it('restores kept runs from the webview state before init arrives', async () => {
-    const trace = fixtureTrace('pool');
-    p = await harness.open({ state: { v: 1, runs: [{ trace }], selected: 0 } });
+    // The state the panel itself saved (setState) after a run, handed back on reload.
+    p = await harness.open();
+    await showRun(p, fixtureTrace('pool'));
+    const saved = await p.page.waitForFunction(() => {
+      const state = (window as unknown as { __state?: { runs?: unknown[] } }).__state;
+      return state?.runs?.length === 1 && state;
+    });
+    const state = await saved.jsonValue();
+    await p.close();
+    p = await harness.open({ state });
     const drawn = await waitDrawn(p, 4);
     assert.deepEqual(drawn.map((v) => v.lanes.length), [2, 3, 5, 9]);
   });
@@ -250,6 +274,18 @@ describe('demo panel webview (Chromium)', function () {
       assert.notEqual(fg, 'rgba(0, 0, 0, 0)');
       await p.close();
     }
+    // Chinese: the extension's zh-cn bundle when it exists, else a few keys, to see CJK text fit.
+    const bundle = 'l10n/bundle.l10n.zh-cn.json';
+    const zh = existsSync(bundle)
+      ? (JSON.parse(readFileSync(bundle, 'utf8')) as Record<string, string>)
+      : { Run: '运行', Cancel: '取消', Scenario: '场景', Runtime: '运行环境', 'Wall time per variant': '各变体的实际耗时', Running: '运行中' };
+    p = await harness.open({ theme: 'light', height: 1200 });
+    await p.send({ ...init(), strings: zh, locale: 'zh-cn' });
+    await p.send({ type: 'run-result', runId: 1, trace: fixtureTrace('download') });
+    await waitDrawn(p, 3);
+    await p.page.screenshot({ path: 'test-results/webview/panel-zh-cn.png', fullPage: true });
+    assert.equal(await p.page.evaluate(() => document.documentElement.lang), 'zh-cn');
+    await p.close();
     // A narrow editor column: controls wrap, charts shrink, nothing overflows sideways.
     p = await harness.open({ theme: 'dark', width: 560, height: 1400 });
     await showRun(p, fixtureTrace('pool'));

@@ -128,6 +128,8 @@ export class ProgramCommands {
       if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
       return undefined;
     }
+    // From the editor title button: the file itself is the program (its name says the scenario).
+    if (args instanceof vscode.Uri) return this.runFile(args);
     const target = await this.target(args, vscode.l10n.t('Choose the program of yours to run'));
     if (!target) return undefined;
     const { scenario } = target;
@@ -149,14 +151,28 @@ export class ProgramCommands {
       if (choice === open) await this.openProgram({ scenario: scenario.id, language: candidates[0] });
       return undefined;
     }
-    if (found.uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Your program must be on this machine\'s disk to run: {0}', found.uri.toString(true)));
+    return this.runCopy(scenario, found.language, found.uri);
+  }
+
+  private async runFile(uri: vscode.Uri): Promise<RunOutcome | undefined> {
+    const match = /^([a-z]+)\.(py|mjs)$/.exec(uri.path.split('/').pop() ?? '');
+    const scenario = match ? findScenario(match[1]) : undefined;
+    if (!match || !scenario) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('This file is not one of the demo programs: {0}', uri.toString(true)));
+      return undefined;
+    }
+    return this.runCopy(scenario, match[2] === 'py' ? 'python' : 'node', uri);
+  }
+
+  private async runCopy(scenario: ScenarioInfo, language: Runtime, uri: vscode.Uri): Promise<RunOutcome | undefined> {
+    if (uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Your program must be on this machine\'s disk to run: {0}', uri.toString(true)));
       return undefined;
     }
     // Run what the learner sees: unsaved edits are saved first.
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === found.uri.toString());
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open?.isDirty) await open.save();
-    return this.session.run({ scenario: scenario.id, runtime: found.language }, { programPath: found.uri.fsPath });
+    return this.session.run({ scenario: scenario.id, runtime: language }, { programPath: uri.fsPath });
   }
 }
 

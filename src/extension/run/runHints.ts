@@ -17,17 +17,18 @@ export type Translate = (message: string, ...args: (string | number)[]) => strin
 export function hintFor(kind: RunErrorKind, runtime: Runtime, t: Translate, learnerProgram = false): RunHint {
   switch (kind) {
     case 'runtime-missing':
+      // A learner's .py program cannot switch to Node: only the interpreter setting helps there.
       return runtime === 'python'
         ? {
             hint: t('Python was not found: set Concurrency Lab › Python Path, or switch the runtime to Node.'),
-            actions: ['open-settings', 'use-node'],
+            actions: learnerProgram ? ['open-settings'] : ['open-settings', 'use-node'],
           }
         : { hint: t('Node could not be started: see the Concurrency Lab log for details.'), actions: ['show-log'] };
     case 'runtime-too-old':
       return runtime === 'python'
         ? {
             hint: t('This Python is too old for the demos: point Concurrency Lab › Python Path at Python 3.8 or newer, or switch the runtime to Node.'),
-            actions: ['open-settings', 'use-node'],
+            actions: learnerProgram ? ['open-settings'] : ['open-settings', 'use-node'],
           }
         : { hint: t('This Node is too old for the demos: update VS Code or Node.'), actions: ['show-log'] };
     case 'timeout':

@@ -3,7 +3,9 @@
  * runtime, asks before replacing a run in progress, shows progress, and hands the result to the
  * panel, the log and the learner's progress. The panel, the commands and the tests all go through it.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { programArgs, variantsFor } from '../../engine/variants';
 import type { RunRequest, SaveMessage, ToWebview } from '../../shared/protocol';
 import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
@@ -35,6 +37,20 @@ export interface RunOptions {
  * `runIndex` means the same run on both sides.
  */
 export const KEPT_RUNS = 20;
+
+/**
+ * The command the engine starts per variant, for the log: the interpreter, the program and the flags
+ * every program understands (src/engine/variants.ts), with the variants it will run in braces.
+ */
+function commandLine(extensionPath: string, spec: RunSpec, pythonExecutable: string | undefined): string {
+  const info = findScenario(spec.scenario);
+  const checked = info && validateParams(info, spec.params);
+  if (!checked?.ok) return '(parameters not valid)';
+  const interpreter = spec.runtime === 'python' ? (pythonExecutable ?? 'python3') : process.execPath;
+  const program = spec.programPath ?? path.join(extensionPath, 'media', 'programs', spec.runtime, `${spec.scenario}.${spec.runtime === 'python' ? 'py' : 'mjs'}`);
+  const variants = variantsFor(spec.scenario, spec.runtime, checked.params).map((v) => v.id).join('|');
+  return [interpreter, program, ...programArgs(`{${variants}}`, checked.params)].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -93,9 +109,12 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       extensionRoot: this.context.extensionPath,
     };
     const outcome = await this.execute(scenario, request, spec);
-    if (outcome.ok || outcome.kind !== 'cancelled') await this.progress.record(scenario.section, 'ran');
-    const changed = JSON.stringify(validated.params) !== JSON.stringify(scenario.defaults) || options.programPath !== undefined;
-    if (outcome.ok && changed) await this.progress.record(scenario.section, 'changed');
+    if (outcome.ok) {
+      await this.progress.record(scenario.section, 'ran');
+      // Any run off the defaults (a parameter, a setting, an edited program) is the step's experiment.
+      const changed = JSON.stringify(validated.params) !== JSON.stringify(scenario.defaults) || options.programPath !== undefined;
+      if (changed) await this.progress.record(scenario.section, 'changed');
+    }
     if (!outcome.ok) {
       showFailure(outcome, spec, this.log, {
         rerunWithNode: () => void this.run({ ...args, runtime: 'node' }, options),
@@ -163,11 +182,10 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     this.post({ type: 'run-started', runId, request });
     const python = spec.runtime === 'python' ? await this.python.locate(spec.pythonPath) : undefined;
     this.log.info(
-      `run #${runId}: ${scenario.id} on ${spec.runtime}` +
-        (python ? ` (${python.ok ? `${python.python.executable} ${python.python.version}` : 'interpreter not found'})` : ` (${process.execPath})`) +
-        ` params ${JSON.stringify(spec.params)}, timeout ${spec.timeoutMs} ms` +
-        (spec.programPath ? `, program ${spec.programPath}` : ''),
+      `run #${runId}: ${scenario.id} on ${spec.runtime}, params ${JSON.stringify(spec.params)}, timeout ${spec.timeoutMs} ms` +
+        (python && !python.ok ? `, interpreter not found: ${python.error}` : ''),
     );
+    this.log.info(`run #${runId}: command ${commandLine(this.context.extensionPath, spec, python?.ok ? python.python.executable : spec.pythonPath)}`);
     const outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -194,7 +212,9 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     }
     if (outcome.ok) {
       const walls = outcome.trace.variants.map((v) => `${v.id} ${(v.wallUs / 1000).toFixed(1)} ms`).join(', ');
-      this.log.info(`run #${runId}: finished in ${outcome.durationMs} ms: ${walls}`);
+      const env = outcome.trace.env;
+      const interpreter = outcome.trace.runtime === 'python' ? `Python ${env.python ?? '?'}` : `Node ${env.node}`;
+      this.log.info(`run #${runId}: finished in ${outcome.durationMs} ms on ${interpreter}, ${env.cpus} cores: ${walls}`);
       this.post({ type: 'run-result', runId, trace: outcome.trace });
     } else {
       this.post({

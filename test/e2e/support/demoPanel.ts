@@ -53,25 +53,45 @@ export async function panelState(frame: Frame): Promise<PanelState> {
 }
 
 /**
- * Waits until the run in progress (or about to start) has finished and is drawn. `before` is the
- * number of runs the panel held before the run was asked for (undefined: the panel is new).
- * Throws with the panel's own error text when the run failed.
+ * Counts the run results the panel receives from now on (`run-result` and `run-failed` messages),
+ * so a wait cannot mistake a run kept from earlier (the panel restores those) for the new one.
  */
-export async function waitForRun(page: Page, before: number | undefined, timeoutMs = 180_000): Promise<Frame> {
+export async function watchResults(frame: Frame): Promise<number> {
+  return frame.evaluate(() => {
+    const w = window as unknown as { __e2eResults?: number };
+    if (w.__e2eResults === undefined) {
+      w.__e2eResults = 0;
+      window.addEventListener('message', (e: MessageEvent) => {
+        const type = (e.data as { type?: unknown } | null)?.type;
+        if (type === 'run-result' || type === 'run-failed') w.__e2eResults = (w.__e2eResults ?? 0) + 1;
+      });
+    }
+    return w.__e2eResults;
+  });
+}
+
+/**
+ * Waits for the next run result in the panel and for its timelines to be drawn. Pass the frame and
+ * the count from `watchResults` taken before asking for the run; without them the panel is taken
+ * to be opening for this run (its first result counts). Throws with the panel's own error text
+ * when the run failed.
+ */
+export async function waitForRun(page: Page, known?: { frame: Frame; results: number }, timeoutMs = 180_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
-  const frame = await panelFrame(page, Math.min(timeoutMs, 90_000));
-  let baseline = before;
-  let seenRunning = false;
+  const frame = known?.frame ?? (await panelFrame(page, Math.min(timeoutMs, 90_000)));
+  const baseline = known?.results ?? 0;
+  if (!known) await watchResults(frame);
   while (Date.now() < deadline) {
-    const state = await panelState(frame);
-    baseline ??= state.runs;
-    seenRunning ||= state.running;
-    if (state.failure && !state.running) throw new Error(`the demo failed in the panel: ${state.failure}`);
-    const finished = !state.running && (state.runs > baseline || (seenRunning && state.runs >= baseline && state.runs > 0));
-    if (finished && (await allDrawn(frame))) return frame;
+    const results = await frame.evaluate(() => (window as unknown as { __e2eResults?: number }).__e2eResults ?? 0);
+    if (results > baseline) {
+      const state = await panelState(frame);
+      if (state.failure) throw new Error(`the demo failed in the panel: ${state.failure}`);
+      if (await allDrawn(frame)) return frame;
+    }
     await page.waitForTimeout(250);
   }
-  throw new Error(`no finished run in the panel within ${timeoutMs / 1000} s`);
+  const state = await panelState(frame).catch(() => undefined);
+  throw new Error(`no run result in the panel within ${timeoutMs / 1000} s (panel: ${JSON.stringify(state)})`);
 }
 
 async function allDrawn(frame: Frame): Promise<boolean> {
@@ -121,7 +141,7 @@ export async function setControl(frame: Frame, name: string, value: string): Pro
 
 /** Presses the panel's Run button and waits for that run; returns the frame. */
 export async function runFromControls(page: Page, frame: Frame): Promise<Frame> {
-  const before = (await panelState(frame)).runs;
+  const results = await watchResults(frame);
   await frame.locator('#clab-run').click();
-  return waitForRun(page, before);
+  return waitForRun(page, { frame, results });
 }

@@ -13,7 +13,7 @@ export async function runLink(page: Page, link: DemoLink, language: Language = '
   await openWalkthrough(page, walkthrough.title);
   await selectStep(page, link.stepTitle);
   await clickStepLink(page, link.stepTitle, link.label);
-  return waitForRun(page, undefined);
+  return waitForRun(page);
 }
 
 /** The first run link of each scenario, in walkthrough order. */

@@ -1,0 +1,177 @@
+import { strict as assert } from 'node:assert';
+import type { ProgramEvent } from '../../src/shared/events';
+import { checkTrace } from '../../src/shared/traceCheck';
+import type { Trace, Variant } from '../../src/shared/trace';
+import { carryExcess, splitCpuInterval } from '../../src/engine/cpuSplit';
+import type { RunSample } from '../../src/engine/sampler';
+import { TraceBuilder } from '../../src/engine/traceBuilder';
+
+const MS = 1_000_000;
+const fallback = { id: 'fallback', title: 'Fallback' };
+
+function build(events: ProgramEvent[], opts: { exitAt: number; samples?: Record<string, RunSample[]>; closes?: [number, number][]; killedRun?: boolean }) {
+  const b = new TraceBuilder();
+  events.forEach((event, i) => b.add({ event, conn: 'lane' in event && event.lane.startsWith('d') ? 2 : 1, at: i }));
+  for (const [conn, at] of opts.closes ?? []) b.connectionClosed(conn, at);
+  return b.build({ exitAt: opts.exitAt, fallback, samples: (k) => opts.samples?.[k], killedRun: opts.killedRun });
+}
+
+const asTrace = (variants: Variant[]): Trace => ({
+  schema: 1, scenario: 'gil', runtime: 'node', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: '', variants,
+});
+
+const total = (v: Variant, lane: number, state: string): number =>
+  v.spans.filter((s) => s.lane === lane && s.state === state).reduce((n, s) => n + s.end - s.start, 0);
+
+describe('engine trace builder', () => {
+  const T0 = 1_000 * MS;
+  const base: ProgramEvent[] = [
+    { k: 'lane', lane: 'm', name: 'MainThread', kind: 'main', pid: 1, tid: 1, t: T0 - 1 * MS },
+    { k: 'variant', id: 'threads', title: 'Threads', t: T0 },
+    { k: 'lane', lane: 'w', name: 'Worker', kind: 'thread', pid: 1, tid: 2, t: T0 + 1 * MS },
+    { k: 'lane', lane: 'd', name: 'Ping', kind: 'thread', daemon: true, pid: 1, t: T0 + 2 * MS },
+    { k: 'state', lane: 'd', s: 'sleeping', t: T0 + 3 * MS },
+    { k: 'state', lane: 'm', s: 'lock-wait', t: T0 + 1 * MS, note: 'join()' },
+    { k: 'mark', lane: 'w', m: 'acquire', t: T0 + 5 * MS },
+    { k: 'end', lane: 'w', t: T0 + 41 * MS },
+    { k: 'state', lane: 'm', s: 'cpu', t: T0 + 41 * MS },
+    { k: 'outcome', expected: 100, actual: 37, ok: false },
+    { k: 'end', lane: 'm', t: T0 + 45 * MS },
+    { k: 'variant-end', id: 'threads', t: T0 + 50 * MS, wall: 50 * MS, cpu: 42 * MS },
+  ];
+  // the worker ran half of the time: 2 ms of every 4 ms between its start and its end
+  const workerSamples: RunSample[] = Array.from({ length: 11 }, (_, i) => ({ t: T0 + (1 + 4 * i) * MS, run: 2 * i * MS, wait: 0 }));
+
+  it('numbers lanes in order of appearance and converts times to µs since the variant event', () => {
+    const { variants } = build(base, { exitAt: T0 + 60 * MS, closes: [[2, T0 + 55 * MS]] });
+    assert.equal(variants.length, 1);
+    const v = variants[0];
+    assert.deepEqual(v.lanes.map((l) => [l.id, l.name, l.kind, l.daemon]), [
+      [0, 'MainThread', 'main', undefined], [1, 'Worker', 'thread', undefined], [2, 'Ping', 'thread', true],
+    ]);
+    assert.equal(v.wallUs, 50_000);
+    assert.equal(v.cpuUs, 42_000);
+    assert.deepEqual(v.outcome, { expected: 100, actual: 37, ok: false });
+    const lockWait = v.spans.find((s) => s.lane === 0 && s.state === 'lock-wait');
+    assert.deepEqual(lockWait, { lane: 0, state: 'lock-wait', start: 1000, end: 41000, note: 'join()' });
+    // the main lane started before the variant event: clipped to 0
+    assert.equal(Math.min(...v.spans.filter((s) => s.lane === 0).map((s) => s.start)), 0);
+    assert.deepEqual(checkTrace(asTrace(variants)), []);
+  });
+
+  it('draws done from a lane end to the variant end, and a killed mark for a daemon still open at exit', () => {
+    const { variants } = build(base, { exitAt: T0 + 60 * MS, closes: [[2, T0 + 52 * MS]] });
+    const v = variants[0];
+    assert.deepEqual(v.spans.filter((s) => s.state === 'done').map((s) => [s.lane, s.start, s.end]), [[0, 45000, 50000], [1, 41000, 50000]]);
+    const killed = v.marks.filter((m) => m.kind === 'killed');
+    assert.deepEqual(killed, [{ lane: 2, at: 52000, kind: 'killed' }], 'killed when its connection closed, not at exit');
+    assert.equal(v.spans.filter((s) => s.lane === 2).at(-1)?.end, 52000);
+  });
+
+  it('splits cpu into measured running and ready from schedstat samples', () => {
+    const { variants, method } = build(base, { exitAt: T0 + 60 * MS, samples: { w: workerSamples } });
+    const v = variants[0];
+    assert.equal(method, 'schedstat');
+    assert.equal(total(v, 1, 'running'), 20_000);
+    assert.equal(total(v, 1, 'ready'), 20_000);
+    assert.ok(v.spans.filter((s) => s.lane === 1 && s.state === 'ready').length >= 5, 'alternates per sample interval');
+    assert.deepEqual(checkTrace(asTrace(variants)), []);
+  });
+
+  it('falls back to the thread CPU clock sent as c, then to all-running with method none', () => {
+    const withC: ProgramEvent[] = [
+      { k: 'variant', id: 'v', title: 'V', t: T0 },
+      { k: 'lane', lane: 'a', name: 'A', kind: 'worker', pid: 1, t: T0, c: 0 },
+      { k: 'end', lane: 'a', t: T0 + 10 * MS, c: 3 * MS },
+      { k: 'variant-end', id: 'v', t: T0 + 10 * MS, wall: 10 * MS },
+    ];
+    const r1 = build(withC, { exitAt: T0 + 11 * MS });
+    assert.equal(r1.method, 'thread-cpu-clock');
+    assert.equal(total(r1.variants[0], 0, 'running'), 3000);
+    assert.equal(total(r1.variants[0], 0, 'ready'), 7000);
+    assert.equal(r1.variants[0].cpuUs, 3000, 'cpu from the measured running time when the program sent none');
+    const noC = withC.map((e) => (e.k === 'lane' || e.k === 'end' ? { ...e, c: undefined } : e));
+    const r2 = build(noC, { exitAt: T0 + 11 * MS });
+    assert.equal(r2.method, 'none');
+    assert.equal(total(r2.variants[0], 0, 'running'), 10_000);
+    assert.equal(r2.variants[0].cpuUs, undefined);
+  });
+
+  it('merges adjacent same-state spans and keeps spans of a lane ordered and disjoint', () => {
+    const ev: ProgramEvent[] = [
+      { k: 'variant', id: 'v', title: 'V', t: T0 },
+      { k: 'lane', lane: 'a', name: 'A', kind: 'thread', pid: 1, t: T0 },
+      { k: 'state', lane: 'a', s: 'sleeping', t: T0 + 1 * MS },
+      { k: 'state', lane: 'a', s: 'sleeping', t: T0 + 2 * MS },
+      { k: 'state', lane: 'a', s: 'io', t: T0 + 3 * MS },
+      { k: 'end', lane: 'a', t: T0 + 4 * MS },
+    ];
+    const v = build(ev, { exitAt: T0 + 5 * MS }).variants[0];
+    assert.deepEqual(v.spans.map((s) => [s.state, s.start, s.end]), [['running', 0, 1000], ['sleeping', 1000, 3000], ['io', 3000, 4000], ['done', 4000, 5000]]);
+  });
+
+  it('splits one stream into several variants and kills every open lane of a stopped run', () => {
+    const ev: ProgramEvent[] = [
+      { k: 'variant', id: 'a', title: 'A', t: T0 },
+      { k: 'lane', lane: 'x', name: 'X', kind: 'thread', pid: 1, t: T0 },
+      { k: 'end', lane: 'x', t: T0 + 2 * MS },
+      { k: 'variant-end', id: 'a', t: T0 + 3 * MS, wall: 3 * MS },
+      { k: 'variant', id: 'b', title: 'B', t: T0 + 4 * MS },
+      { k: 'lane', lane: 'm', name: 'Main', kind: 'main', pid: 1, t: T0 + 4 * MS },
+      { k: 'state', lane: 'm', s: 'lock-wait', t: T0 + 5 * MS },
+    ];
+    const { variants } = build(ev, { exitAt: T0 + 9 * MS, killedRun: true });
+    assert.deepEqual(variants.map((v) => [v.id, v.lanes.map((l) => l.name)]), [['a', ['X']], ['b', ['Main']]]);
+    assert.equal(variants[1].wallUs, 5000, 'measured from the variant event to the stop');
+    assert.deepEqual(variants[1].marks, [{ lane: 0, at: 5000, kind: 'killed' }]);
+    assert.deepEqual(checkTrace(asTrace(variants)), []);
+  });
+
+  it('uses the expected variant when the program announced none', () => {
+    const ev: ProgramEvent[] = [{ k: 'lane', lane: 'm', name: 'Main', kind: 'main', pid: 1, t: T0 }];
+    const v = build(ev, { exitAt: T0 + 2 * MS }).variants[0];
+    assert.equal(v.id, 'fallback');
+    assert.equal(v.wallUs, 2000);
+    assert.deepEqual(v.marks, [], 'a main lane ends with its process: no killed mark');
+  });
+});
+
+describe('engine cpu split', () => {
+  it('carries run time of a late tick into the following intervals', () => {
+    // schedstat of a thread running all along, updated only at 4 ms ticks, read every ~1.1 ms
+    const segs = [0, 0, 0, 4.4, 0, 0, 0, 4.4].map((run, i) => ({ from: i * 1.1, to: (i + 1) * 1.1, run }));
+    carryExcess(segs);
+    const ran = segs.reduce((n, s) => n + s.run, 0);
+    assert.ok(Math.abs(ran - 8.8) < 1e-9, `all ${ran} of 8.8 kept`);
+    assert.ok(segs.every((s) => Math.abs(s.run - 1.1) < 1e-9), 'every interval full: no false ready');
+  });
+
+  it('draws the head before the first reading as running and caps run at the wall time', () => {
+    const samples: RunSample[] = [{ t: 2, run: 100, wait: 0 }, { t: 12, run: 150, wait: 0 }];
+    const split = splitCpuInterval(0, 10, samples);
+    assert.ok(split.pieces.every((p) => p.state === 'running'));
+    assert.equal(split.runNs, 10);
+    const half = splitCpuInterval(0, 10, [{ t: -1, run: 0, wait: 0 }, { t: 10, run: 5, wait: 0 }]);
+    assert.deepEqual(half.pieces, [{ state: 'running', start: 0, end: 5 }, { state: 'ready', start: 5, end: 10 }]);
+  });
+});
+
+describe('trace invariants', () => {
+  it('lists overlaps, unknown lanes and spans past the wall time', () => {
+    const v: Variant = {
+      id: 'v', title: 'V', wallUs: 1000, lanes: [{ id: 0, name: 'A', kind: 'main' }],
+      spans: [
+        { lane: 0, state: 'running', start: 0, end: 600 },
+        { lane: 0, state: 'ready', start: 500, end: 700 },
+        { lane: 3, state: 'running', start: 0, end: 10 },
+        { lane: 0, state: 'done', start: 800, end: 10_000_000 },
+      ],
+      marks: [{ lane: 5, at: 1, kind: 'start' }],
+    };
+    const problems = checkTrace(asTrace([v]));
+    assert.equal(problems.length, 4, problems.join('\n'));
+    assert.match(problems.join('\n'), /overlaps/);
+    assert.match(problems.join('\n'), /no such lane/);
+    assert.match(problems.join('\n'), /ends after wallUs/);
+  });
+});

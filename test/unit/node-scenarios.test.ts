@@ -1,0 +1,124 @@
+/**
+ * The lesson's claims, measured through the engine on the Node programs: threads overlap waits,
+ * a race loses updates and a lock fixes it, workers and processes use several cores, daemon
+ * workers die with the main thread, a bigger pool helps until the tasks run out. Timing claims are
+ * ratios with margins: this machine may have two noisy cores.
+ */
+import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runScenario } from '../../src/engine/index';
+import type { Trace, Variant } from '../../src/shared/trace';
+import { checkTrace } from '../../src/shared/traceCheck';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+async function run(scenario: string, params: Record<string, unknown>): Promise<Trace> {
+  const trace = await runScenario(scenario, params, { runtime: 'node', extensionRoot: ROOT, timeoutMs: 90_000 });
+  assert.deepEqual(checkTrace(trace), [], `${scenario}: the trace holds its invariants`);
+  assert.equal(trace.runtime, 'node');
+  return trace;
+}
+
+function variant(trace: Trace, id: string): Variant {
+  const v = trace.variants.find((x) => x.id === id);
+  assert.ok(v, `variant ${id} in ${trace.variants.map((x) => x.id).join(', ')}`);
+  return v;
+}
+
+/** When a lane stopped doing anything: the end of its last span that is not `done`. */
+function laneEndUs(v: Variant, lane: number): number {
+  return Math.max(...v.spans.filter((s) => s.lane === lane && s.state !== 'done').map((s) => s.end));
+}
+
+const ratio = (a: Variant, b: Variant): number => a.wallUs / b.wallUs;
+
+describe('Node scenarios through the engine', function () {
+  this.timeout(240_000);
+
+  it('download: one worker per download takes about the longest, not the sum', async () => {
+    const trace = await run('download', { tasks: 4, scale: 1.5 });
+    const sequential = variant(trace, 'sequential');
+    for (const id of ['threads', 'subclass']) {
+      const threaded = variant(trace, id);
+      assert.ok(ratio(threaded, sequential) <= 0.6, `${id}: ${threaded.wallUs} µs vs sequential ${sequential.wallUs} µs`);
+      assert.equal(threaded.lanes.filter((l) => l.kind === 'worker').length, 4);
+      assert.ok(threaded.spans.some((s) => s.state === 'sleeping'), 'the downloads show as sleeping');
+    }
+  });
+
+  it('race: without the lock updates get lost; with it the balance is exact', async () => {
+    let lost: Variant | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      lost = variant(await run('race', { lock: 'off' }), 'no-lock');
+      if (lost.outcome?.ok === false) break; // an exact balance by luck: try again
+    }
+    assert.equal(lost?.outcome?.expected, 100);
+    assert.ok(Number(lost?.outcome?.actual) < 100, `balance ${lost?.outcome?.actual}`);
+    assert.equal(lost?.outcome?.ok, false);
+
+    const locked = variant(await run('race', { lock: 'on', threads: 8, tasks: 40 }), 'lock');
+    assert.deepEqual(locked.outcome, { expected: 40, actual: 40, ok: true });
+    assert.ok(locked.spans.some((s) => s.state === 'lock-wait' && locked.lanes[s.lane].kind === 'worker'), 'workers waited for the lock');
+    assert.equal(locked.marks.filter((m) => m.kind === 'acquire').length, 40);
+  });
+
+  for (const scenario of ['parallel', 'gil']) {
+    it(`${scenario}: workers and processes run CPU-bound tasks faster than one thread`, async function () {
+      const cores = os.availableParallelism();
+      if (cores < 2) this.skip(); // one core: nothing can run in parallel, so there is no speedup to see
+      if (os.loadavg()[0] > cores) {
+        console.log(`    skipped: load average ${os.loadavg()[0].toFixed(1)} on ${cores} cores leaves no free core to measure`);
+        this.skip();
+      }
+      const trace = await run(scenario, { threads: 2, scale: 1 });
+      const sequential = variant(trace, 'sequential');
+      for (const id of ['workers', 'processes']) {
+        const side = variant(trace, id);
+        const speedup = ratio(sequential, side);
+        assert.ok(speedup > 1.3, `${id}: speedup ${speedup.toFixed(2)} (sequential ${sequential.wallUs} µs, ${side.wallUs} µs)`);
+      }
+      const processes = variant(trace, 'processes');
+      assert.equal(processes.lanes.filter((l) => l.kind === 'process').length, 2, 'children traced with their own lanes');
+    });
+  }
+
+  it('daemon: daemon workers are killed when main ends; non-daemon ones run on to their end', async () => {
+    const trace = await run('daemon', { threads: 2, scale: 1 });
+    const cut = variant(trace, 'daemon');
+    const cutMain = cut.lanes.find((l) => l.kind === 'main');
+    assert.ok(cutMain);
+    const mainEnd = laneEndUs(cut, cutMain.id);
+    const daemons = cut.lanes.filter((l) => l.daemon === true);
+    assert.equal(daemons.length, 2);
+    for (const lane of daemons) {
+      const killed = cut.marks.find((m) => m.lane === lane.id && m.kind === 'killed');
+      assert.ok(killed, `${lane.name} was killed`);
+      assert.ok(Math.abs(killed.at - mainEnd) < 300_000, `${lane.name} killed at ${killed.at} µs, main ended at ${mainEnd} µs`);
+    }
+
+    const kept = variant(trace, 'non-daemon');
+    const keptMain = kept.lanes.find((l) => l.kind === 'main');
+    assert.ok(keptMain);
+    const keptMainEnd = laneEndUs(kept, keptMain.id);
+    const workers = kept.lanes.filter((l) => l.kind === 'worker');
+    assert.equal(workers.length, 2);
+    assert.ok(!kept.marks.some((m) => m.kind === 'killed'), 'nothing killed');
+    for (const lane of workers) {
+      assert.ok(laneEndUs(kept, lane.id) > keptMainEnd * 1.5, `${lane.name} ran on after main (main ended at ${keptMainEnd} µs)`);
+    }
+    assert.ok(kept.wallUs > cut.wallUs * 1.5, 'the program waited for its non-daemon workers');
+  });
+
+  it('pool: time falls as the pool grows, until there are more workers than tasks', async () => {
+    const trace = await run('pool', { tasks: 4, pools: [1, 2, 4, 8], scale: 2 });
+    const [p1, p2, p4, p8] = ['pool-1', 'pool-2', 'pool-4', 'pool-8'].map((id) => variant(trace, id));
+    assert.ok(ratio(p1, p2) > 1.4, `pool of 1 ${p1.wallUs} µs vs 2 ${p2.wallUs} µs`);
+    assert.ok(ratio(p2, p4) > 1.2, `pool of 2 ${p2.wallUs} µs vs 4 ${p4.wallUs} µs`);
+    assert.ok(ratio(p8, p4) > 0.8, `pool of 8 (${p8.wallUs} µs) cannot beat 4 (${p4.wallUs} µs) by much: 4 tasks`);
+    const busy = new Set(p8.marks.filter((m) => m.kind === 'task').map((m) => m.lane));
+    assert.equal(busy.size, 4, 'only four of the eight workers ever get a task');
+    assert.equal(p8.lanes.filter((l) => l.kind === 'worker').length, 8);
+    assert.ok(p1.spans.some((s) => s.state === 'idle'), 'idle shows between tasks');
+  });
+});
