@@ -76,7 +76,7 @@ export function timelineSvg(all: VariantSeries[], range: [number, number], theme
       const name = lane.lane.daemon ? `${lane.lane.name} (${texts.t('daemon')})` : lane.lane.name;
       parts.push(`<text x="0" y="${y + 14}">${xml(name)}</text>`);
       const mid = y + laneH / 2;
-      forEachVisibleRect(lane, range[0], range[1], (ms) => labelW + (ms - range[0]) * k, (state, x0, x1) => {
+      forEachVisibleRect(lane, range[0], range[1], { origin: labelW - range[0] * k, perMs: k }, (state, x0, x1) => {
         const h = Math.max((laneH - 4) * theme.stateHeight[state], 1);
         const rect = `x="${x0.toFixed(1)}" y="${(mid - h / 2).toFixed(1)}" width="${Math.max(x1 - x0, 1).toFixed(1)}" height="${h.toFixed(1)}"`;
         const stateName = LANE_STATES[state];

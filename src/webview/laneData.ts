@@ -36,61 +36,77 @@ export interface VariantSeries {
 const stateIndex = new Map<LaneState, number>(LANE_STATES.map((s, i) => [s, i]));
 const markIndex = new Map<MarkKind, number>(MARK_KINDS.map((k, i) => [k, i]));
 
-function sortedOrder(keys: Float64Array): Uint32Array {
-  const order = new Uint32Array(keys.length);
+/** Sorts the lane's arrays by start in place (engines emit spans in time order; only sort when they did not). */
+function sortByStart(starts: Float64Array, ends: Float64Array, states: Uint8Array, notes: Map<number, string>): Map<number, string> {
   let sorted = true;
-  for (let i = 0; i < keys.length; i++) {
-    order[i] = i;
-    if (i > 0 && keys[i] < keys[i - 1]) sorted = false;
-  }
-  // Engines emit spans in time order; only sort when they did not.
-  if (!sorted) order.sort((a, b) => keys[a] - keys[b]);
-  return order;
+  for (let i = 1; i < starts.length && sorted; i++) if (starts[i] < starts[i - 1]) sorted = false;
+  if (sorted) return notes;
+  const order = Uint32Array.from(starts, (_v, i) => i).sort((a, b) => starts[a] - starts[b]);
+  const [s0, e0, st0] = [starts.slice(), ends.slice(), states.slice()];
+  const moved = new Map<number, string>();
+  order.forEach((from, to) => {
+    starts[to] = s0[from];
+    ends[to] = e0[from];
+    states[to] = st0[from];
+    const note = notes.get(from);
+    if (note !== undefined) moved.set(to, note);
+  });
+  return moved;
 }
 
-/** Splits a variant's spans and marks by lane into sorted typed arrays. Unknown lanes and states are dropped. */
+/**
+ * Splits a variant's spans and marks by lane into sorted typed arrays, in two passes over the spans
+ * (count, then fill) with no per-span allocation. Unknown lanes and states are dropped.
+ */
 export function buildVariantSeries(variant: Variant): VariantSeries {
   const lanePos = new Map<number, number>(variant.lanes.map((l, i) => [l.id, i]));
-  const spanBuckets: number[][] = variant.lanes.map(() => []);
-  const markBuckets: number[][] = variant.lanes.map(() => []);
-  let lastMs = variant.wallUs / 1000;
-  variant.spans.forEach((s, i) => {
+  const nLanes = variant.lanes.length;
+  const { spans, marks } = variant;
+  const spanLane = new Int32Array(spans.length);
+  const spanCounts = new Int32Array(nLanes);
+  let lastUs = variant.wallUs;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
     const pos = lanePos.get(s.lane);
-    if (pos === undefined || !stateIndex.has(s.state) || !(s.end >= s.start)) return;
-    spanBuckets[pos].push(i);
-    if (s.end / 1000 > lastMs) lastMs = s.end / 1000;
-  });
-  variant.marks.forEach((m, i) => {
+    const ok = pos !== undefined && stateIndex.has(s.state) && s.end >= s.start;
+    spanLane[i] = ok ? pos : -1;
+    if (!ok) continue;
+    spanCounts[pos]++;
+    if (s.end > lastUs) lastUs = s.end;
+  }
+  const starts = Array.from(spanCounts, (n) => new Float64Array(n));
+  const ends = Array.from(spanCounts, (n) => new Float64Array(n));
+  const states = Array.from(spanCounts, (n) => new Uint8Array(n));
+  const notes = Array.from(spanCounts, () => new Map<number, string>());
+  const fill = new Int32Array(nLanes);
+  for (let i = 0; i < spans.length; i++) {
+    const pos = spanLane[i];
+    if (pos < 0) continue;
+    const s = spans[i];
+    const k = fill[pos]++;
+    starts[pos][k] = s.start / 1000;
+    ends[pos][k] = s.end / 1000;
+    states[pos][k] = stateIndex.get(s.state) ?? 0;
+    if (s.note) notes[pos].set(k, s.note);
+  }
+  const markBuckets: number[][] = variant.lanes.map(() => []);
+  marks.forEach((m, i) => {
     const pos = lanePos.get(m.lane);
     if (pos !== undefined && markIndex.has(m.kind) && Number.isFinite(m.at)) markBuckets[pos].push(i);
   });
   let spanCount = 0;
   const lanes = variant.lanes.map((lane, pos): LaneSeries => {
-    const idx = spanBuckets[pos];
-    const rawStarts = Float64Array.from(idx, (i) => variant.spans[i].start / 1000);
-    const order = sortedOrder(rawStarts);
-    const starts = new Float64Array(idx.length);
-    const ends = new Float64Array(idx.length);
-    const states = new Uint8Array(idx.length);
-    const notes = new Map<number, string>();
-    order.forEach((o, k) => {
-      const span = variant.spans[idx[o]];
-      starts[k] = rawStarts[o];
-      ends[k] = span.end / 1000;
-      states[k] = stateIndex.get(span.state) ?? 0;
-      if (span.note) notes.set(k, span.note);
-    });
-    const reach = new Float64Array(ends.length);
-    for (let k = 0; k < ends.length; k++) reach[k] = k > 0 && reach[k - 1] > ends[k] ? reach[k - 1] : ends[k];
-    spanCount += idx.length;
-    const midx = markBuckets[pos];
-    const rawAt = Float64Array.from(midx, (i) => variant.marks[i].at / 1000);
-    const morder = sortedOrder(rawAt);
-    const markAt = Float64Array.from(morder, (o) => rawAt[o]);
-    const markKinds = Uint8Array.from(morder, (o) => markIndex.get(variant.marks[midx[o]].kind) ?? 0);
-    return { lane, starts, ends, reach, states, notes, markAt, markKinds };
+    const laneNotes = sortByStart(starts[pos], ends[pos], states[pos], notes[pos]);
+    const e = ends[pos];
+    const reach = new Float64Array(e.length);
+    for (let k = 0; k < e.length; k++) reach[k] = k > 0 && reach[k - 1] > e[k] ? reach[k - 1] : e[k];
+    spanCount += e.length;
+    const midx = markBuckets[pos].sort((a, b) => marks[a].at - marks[b].at);
+    const markAt = Float64Array.from(midx, (i) => marks[i].at / 1000);
+    const markKinds = Uint8Array.from(midx, (i) => markIndex.get(marks[i].kind) ?? 0);
+    return { lane, starts: starts[pos], ends: e, reach, states: states[pos], notes: laneNotes, markAt, markKinds };
   });
-  return { variant, lanes, endMs: lastMs, spanCount };
+  return { variant, lanes, endMs: lastUs / 1000, spanCount };
 }
 
 /** First index whose value is >= x in an ascending array (length if none). */
@@ -127,6 +143,12 @@ export function spanAt(lane: LaneSeries, ms: number, slackMs = 0): number {
 
 export type RectSink = (state: number, x0: number, x1: number) => void;
 
+/** Linear ms → pixel mapping, `px = origin + ms * perMs` (inlined in the hot loop, no call per span). */
+export interface PxScale {
+  origin: number;
+  perMs: number;
+}
+
 /**
  * Emits the rectangles to draw for one lane between xMin and xMax (ms): spans at least a pixel wide
  * as they are (adjacent same-state ones merged), and narrower spans folded into one-pixel columns
@@ -138,11 +160,11 @@ export function forEachVisibleRect(
   lane: LaneSeries,
   xMin: number,
   xMax: number,
-  toPx: (ms: number) => number,
+  px: PxScale,
   sink: RectSink,
   visibleByState?: Int32Array,
 ): number {
-  const { starts, ends, states } = lane;
+  const { starts, ends, states, reach } = lane;
   const weights = new Float64Array(STATE_COUNT);
   let column = NaN;
   let columnUsed = false;
@@ -173,12 +195,12 @@ export function forEachVisibleRect(
     columnUsed = false;
   };
 
-  for (let i = lowerBound(lane.reach, xMin); i < starts.length && starts[i] <= xMax; i++) {
+  for (let i = lowerBound(reach, xMin); i < starts.length && starts[i] <= xMax; i++) {
     if (ends[i] < xMin) continue; // only in faulty traces with overlapping spans
     const state = states[i];
     if (visibleByState) visibleByState[state]++;
-    const a = toPx(Math.max(starts[i], xMin));
-    const b = toPx(Math.min(ends[i], xMax));
+    const a = px.origin + (starts[i] > xMin ? starts[i] : xMin) * px.perMs;
+    const b = px.origin + (ends[i] < xMax ? ends[i] : xMax) * px.perMs;
     if (b - a >= 1) {
       flushColumn();
       emit(state, a, b);

@@ -97,7 +97,7 @@ export function drawLanes(
       lane,
       min,
       max,
-      toPx,
+      { origin: box.left - min * k, perMs: k },
       (state, x0, x1) => {
         const h = Math.max(inner * theme.stateHeight[state], dpr);
         paths[state].rect(x0, mid - h / 2, Math.max(x1 - x0, 1), h);

@@ -33,6 +33,13 @@ function laneEndUs(v: Variant, lane: number): number {
 
 const ratio = (a: Variant, b: Variant): number => a.wallUs / b.wallUs;
 
+/** More runnable work than cores: timings then say more about the neighbours than about us. */
+function busyMachine(): string | undefined {
+  const [load] = os.loadavg();
+  const cores = os.availableParallelism();
+  return load > cores ? `load average ${load.toFixed(1)} on ${cores} cores leaves no free core to measure` : undefined;
+}
+
 describe('Node scenarios through the engine', function () {
   this.timeout(240_000);
 
@@ -67,8 +74,9 @@ describe('Node scenarios through the engine', function () {
     it(`${scenario}: workers and processes run CPU-bound tasks faster than one thread`, async function () {
       const cores = os.availableParallelism();
       if (cores < 2) this.skip(); // one core: nothing can run in parallel, so there is no speedup to see
-      if (os.loadavg()[0] > cores) {
-        console.log(`    skipped: load average ${os.loadavg()[0].toFixed(1)} on ${cores} cores leaves no free core to measure`);
+      const busy = busyMachine();
+      if (busy) {
+        console.log(`    skipped: ${busy}`);
         this.skip();
       }
       const trace = await run(scenario, { threads: 2, scale: 1 });
@@ -111,13 +119,18 @@ describe('Node scenarios through the engine', function () {
   });
 
   it('pool: time falls as the pool grows, until there are more workers than tasks', async () => {
+    const busy = busyMachine(); // worker start-up (part of a pool's time) stretches on a busy machine
     const trace = await run('pool', { tasks: 4, pools: [1, 2, 4, 8], scale: 2 });
     const [p1, p2, p4, p8] = ['pool-1', 'pool-2', 'pool-4', 'pool-8'].map((id) => variant(trace, id));
-    assert.ok(ratio(p1, p2) > 1.4, `pool of 1 ${p1.wallUs} µs vs 2 ${p2.wallUs} µs`);
-    assert.ok(ratio(p2, p4) > 1.2, `pool of 2 ${p2.wallUs} µs vs 4 ${p4.wallUs} µs`);
-    assert.ok(ratio(p8, p4) > 0.8, `pool of 8 (${p8.wallUs} µs) cannot beat 4 (${p4.wallUs} µs) by much: 4 tasks`);
-    const busy = new Set(p8.marks.filter((m) => m.kind === 'task').map((m) => m.lane));
-    assert.equal(busy.size, 4, 'only four of the eight workers ever get a task');
+    if (busy) console.log(`    timing claims skipped: ${busy}`);
+    else {
+      assert.ok(ratio(p1, p2) > 1.4, `pool of 1 ${p1.wallUs} µs vs 2 ${p2.wallUs} µs`);
+      assert.ok(ratio(p2, p4) > 1.2, `pool of 2 ${p2.wallUs} µs vs 4 ${p4.wallUs} µs`);
+      assert.ok(ratio(p8, p4) > 0.8, `pool of 8 (${p8.wallUs} µs) cannot beat 4 (${p4.wallUs} µs) by much: 4 tasks`);
+    }
+    const withTasks = new Set(p8.marks.filter((m) => m.kind === 'task').map((m) => m.lane));
+    // A worker that boots late may find the queue empty; one that boots early may take two tasks.
+    assert.ok(withTasks.size <= 4, `${withTasks.size} workers got tasks: at least four of the eight never get one`);
     assert.equal(p8.lanes.filter((l) => l.kind === 'worker').length, 8);
     assert.ok(p1.spans.some((s) => s.state === 'idle'), 'idle shows between tasks');
   });

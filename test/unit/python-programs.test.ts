@@ -22,12 +22,14 @@ describe('python programs, untraced (python3 file.py --scale 0.2)', function () 
   });
 
   it('daemon.py: daemon printers stop with main, non-daemon ones outlive it', async () => {
-    const run = await runPython('daemon.py', ['--scale', '0.3']);
+    const run = await runPython('daemon.py', ['--scale', '0.5']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /== daemon=True ==\n(Ping|Pong)+\nMain thread ends: the daemon threads end with it\./);
     assert.match(run.stdout, /== daemon=False ==\n(Ping|Pong)+\nMain thread ends: the interpreter waits for the non-daemon threads\.\.\.\n(Ping|Pong)+/);
     const [daemonRun, nonDaemonRun] = secondsAfter(run.stdout, 'Program ran for');
-    assert.ok(nonDaemonRun > daemonRun * 1.3, `daemon ${daemonRun} s, non-daemon ${nonDaemonRun} s`);
+    // main sleeps 0.5 s in both; the non-daemon printers stop at 1 s. Interpreter start-up is in
+    // both totals, so compare the difference (0.5 s expected) rather than the ratio.
+    assert.ok(nonDaemonRun - daemonRun > 0.25, `daemon ${daemonRun} s, non-daemon ${nonDaemonRun} s`);
   });
 
   it('race.py: lost updates without the lock, the exact balance with it', async () => {

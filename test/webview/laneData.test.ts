@@ -39,14 +39,14 @@ describe('lane data (typed arrays, visible spans, hit test)', () => {
     const widthPx = 800;
     const counts = new Int32Array(7);
     const rects: number[] = [];
-    const n = forEachVisibleRect(lane, 0, end, (ms) => (ms / end) * widthPx, (_s, x0) => rects.push(x0), counts);
+    const n = forEachVisibleRect(lane, 0, end, { origin: 0, perMs: widthPx / end }, (_s, x0) => rects.push(x0), counts);
     assert.ok(lane.starts.length > 10_000);
     assert.ok(n <= widthPx + 1, `rects ${n} bounded by the width`);
     assert.equal(counts.reduce((a, b) => a + b, 0), lane.starts.length, 'every span walked at full zoom');
     const window = new Int32Array(7);
     const from = lane.starts[100];
     const to = lane.ends[120];
-    forEachVisibleRect(lane, from, to, (ms) => ((ms - from) / (to - from)) * widthPx, () => undefined, window);
+    forEachVisibleRect(lane, from, to, { origin: (-from * widthPx) / (to - from), perMs: widthPx / (to - from) }, () => undefined, window);
     // 21 spans inside, plus the two that touch the window's edges.
     assert.equal(window.reduce((a, b) => a + b, 0), 23, 'only the spans in the window are walked');
   });
@@ -61,7 +61,7 @@ describe('lane data (typed arrays, visible spans, hit test)', () => {
     ).lanes[0];
     assert.equal(spanAt(lane, 5), 0);
     const drawn: number[] = [];
-    forEachVisibleRect(lane, 5, 6, (ms) => (ms - 5) * 100, (state) => drawn.push(state));
+    forEachVisibleRect(lane, 5, 6, { origin: -500, perMs: 100 }, (state) => drawn.push(state));
     assert.deepEqual(drawn, [3], 'only the I/O span is drawn in the window');
   });
 

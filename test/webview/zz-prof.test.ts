@@ -7,24 +7,27 @@ describe('prof', function () {
     const p = await h.open({ width: 1200 });
     await p.send({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true, runs: [] });
     await p.page.evaluate((t) => ((window as any).__t = t), largeTrace(100_000));
-    for (let i = 0; i < 4; i++) {
-      const r = await p.page.evaluate(async (id) => {
-        const marks: Record<string, number> = {};
-        const t0 = performance.now();
-        window.addEventListener('message', () => (marks.delivered = performance.now() - t0), { once: true, capture: true });
+    const cdp = await p.page.context().newCDPSession(p.page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    for (let i = 0; i < 3; i++) {
+      await p.page.evaluate(async (id) => {
         const done = new Promise((res) => window.addEventListener('clab:rendered', res, { once: true }));
-        const clone = structuredClone((window as any).__t);
-        marks.cloneOnly = performance.now() - t0;
-        void clone;
-        const t1 = performance.now();
         window.postMessage({ type: 'run-result', runId: id, trace: (window as any).__t }, '*');
         await done;
-        marks.total = performance.now() - t1;
-        return marks;
       }, i + 1);
-      console.log(JSON.stringify(r));
     }
-    await p.page.evaluate(() => (window as any).__t = null);
+    const { profile } = (await cdp.send('Profiler.stop')) as any;
+    const self = new Map<string, number>();
+    const byId = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]));
+    const dt = profile.timeDeltas as number[];
+    profile.samples.forEach((id: number, i: number) => {
+      const n = byId.get(id);
+      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+    });
+    console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1).padStart(8)} ms  ${k}`).join('\n'));
     await h.stop();
   });
 });

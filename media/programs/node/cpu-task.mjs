@@ -23,5 +23,8 @@ if (!isMainThread) {
   const primes = countPrimes(limit);
   trace.endLane();
   await trace.close();
-  process.send?.({ index: options.index, primes, cpuNs: processCpuNs() }, () => process.disconnect());
+  // The parent may be gone (stopped mid-run): then there is nobody to tell, and we just end.
+  if (process.connected) {
+    process.send?.({ index: options.index, primes, cpuNs: processCpuNs() }, () => process.disconnect());
+  }
 }

@@ -1,0 +1,64 @@
+import { strict as assert } from 'node:assert';
+import { CliArgError, parseCliArgs } from '../../src/engine/cliArgs';
+import { renderVariantTable } from '../../src/engine/cliTable';
+import { laneCells, renderTimeline } from '../../src/engine/cliTimeline';
+import type { Trace } from '../../src/shared/trace';
+
+const err = (argv: string[]): string => {
+  try {
+    parseCliArgs(argv);
+  } catch (e) {
+    assert.ok(e instanceof CliArgError);
+    return e.message;
+  }
+  assert.fail(`${argv.join(' ')} should be refused`);
+};
+
+describe('cli arguments', () => {
+  it('parses a full run command, in both flag spellings', () => {
+    const cmd = parseCliArgs(['run', 'race', '--runtime=node', '--threads', '4', '--tasks=50', '--scale', '0.5', '--no-lock', '--pools', '1,2', '--timeout', '2.5', '--json', '--trace', 'out.json']);
+    assert.deepEqual(cmd, {
+      cmd: 'run', scenario: 'race', runtime: 'node', params: { threads: 4, tasks: 50, scale: 0.5, lock: 'off', pools: [1, 2] },
+      timeoutMs: 2500, json: true, traceFile: 'out.json', timeline: false,
+    });
+    assert.deepEqual(parseCliArgs(['run', 'race', '--lock']).cmd === 'run' && (parseCliArgs(['run', 'race', '--lock']) as { params: object }).params, { lock: 'on' });
+    assert.deepEqual((parseCliArgs(['run', 'race', '--lock', 'both']) as { params: object }).params, { lock: 'both' });
+  });
+
+  it('names the bad flag or value', () => {
+    assert.match(err(['run', 'gil', '--threads', 'many']), /--threads expects a number, got "many"/);
+    assert.match(err(['run', 'gil', '--runtime', 'ruby']), /--runtime must be node or python, got "ruby"/);
+    assert.match(err(['run', 'gil', '--frobnicate']), /unknown flag "--frobnicate"/);
+    assert.match(err(['run', 'gil', '--trace']), /--trace needs a value/);
+    assert.match(err(['run']), /run needs a scenario/);
+    assert.match(err(['launch']), /unknown command "launch"/);
+    assert.match(err(['run', 'gil', '--timeout', '0']), /--timeout must be more than 0/);
+  });
+});
+
+describe('cli table and timeline', () => {
+  const trace: Trace = {
+    schema: 1, scenario: 'race', runtime: 'python', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20', python: '3.11.7', stateMethod: 'schedstat' },
+    startedAt: '', variants: [
+      { id: 'no-lock', title: 'Without a lock', wallUs: 100_000, cpuUs: 5000, lanes: [{ id: 0, name: 'T1', kind: 'thread', daemon: true }],
+        spans: [{ lane: 0, state: 'running', start: 0, end: 50_000 }, { lane: 0, state: 'lock-wait', start: 50_000, end: 100_000 }],
+        marks: [{ lane: 0, at: 100_000, kind: 'killed' }], outcome: { expected: 100, actual: 37, ok: false } },
+      { id: 'lock', title: 'With a lock', wallUs: 200_000, lanes: [], spans: [], marks: [], outcome: { expected: 100, actual: 100, ok: true } },
+    ],
+  };
+
+  it('tabulates wall, CPU, speedup against the first variant and the outcome', () => {
+    const table = renderVariantTable(trace);
+    assert.match(table, /Without a lock\s+100\.0\s+5\.0\s+1\.00×\s+expected 100, actual 37, WRONG/);
+    assert.match(table, /With a lock\s+200\.0\s+–\s+0\.50×\s+expected 100, actual 100, ok/);
+  });
+
+  it('draws one character per slice with the dominant state, a killed mark and a legend', () => {
+    assert.deepEqual(laneCells(trace.variants[0], 0, 4, 200_000), ['running', 'lock-wait', undefined, undefined]);
+    const text = renderTimeline(trace, { width: 60 });
+    assert.match(text, /T1\* +█+▓+✕/);
+    assert.match(text, /legend: .*running.*killed/);
+    assert.doesNotMatch(text, /\x1b\[/, 'no colour codes unless asked');
+    assert.match(renderTimeline(trace, { width: 60, colour: true }), /\x1b\[32m█/);
+  });
+});

@@ -1,0 +1,94 @@
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findPackageRoot } from '../../src/engine/packageRoot';
+import { isAlive } from '../../src/engine/processTree';
+import type { Trace } from '../../src/shared/trace';
+
+const root = findPackageRoot(__dirname)!;
+const cli = path.join(root, 'dist', 'cli.js');
+const fixtures = path.join(root, 'test', 'fixtures', 'engine');
+
+function runCli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Pids of every process whose command line mentions `marker`. */
+function processesMentioning(marker: string): number[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) && isAlive(pid);
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('cli (dist/cli.js)', () => {
+  before(function () {
+    if (!fs.existsSync(cli)) this.skip(); // built by `node esbuild.mjs`
+  });
+
+  it('lists the scenarios', () => {
+    const r = runCli(['list']);
+    assert.equal(r.code, 0);
+    for (const id of ['parallel', 'download', 'daemon', 'race', 'pool', 'gil']) assert.match(r.stdout, new RegExp(`^${id} `, 'm'));
+  });
+
+  it('exits 2 naming the bad flag or value', () => {
+    const bad = runCli(['run', 'gil', '--threads', 'lots']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--threads expects a number, got "lots"/);
+    const range = runCli(['run', 'gil', '--runtime', 'node', '--threads', '999']);
+    assert.equal(range.code, 2);
+    assert.match(range.stderr, /threads must be between 1 and 64, got 999/);
+    assert.equal(runCli(['run', 'nope', '--runtime', 'node']).code, 2);
+  });
+
+  it('--json prints a trace and --trace writes Chrome Trace JSON', () => {
+    const file = path.join(os.tmpdir(), `clab-cli-${process.pid}.json`);
+    const r = runCli(['run', 'race', '--runtime', 'node', '--program', path.join(fixtures, 'good.mjs'), '--json', '--trace', file]);
+    assert.equal(r.code, 0, r.stderr);
+    const trace = JSON.parse(r.stdout) as Trace;
+    assert.equal(trace.schema, 1);
+    assert.deepEqual(trace.variants.map((v) => v.id), ['no-lock', 'lock']);
+    const chrome = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: { ph: string; pid: number; tid: number }[] };
+    assert.ok(chrome.traceEvents.some((e) => e.ph === 'X'));
+    assert.ok(chrome.traceEvents.some((e) => e.ph === 'M'));
+    assert.deepEqual([...new Set(chrome.traceEvents.map((e) => e.pid))], [1, 2], 'one pid per variant');
+    fs.rmSync(file);
+  });
+
+  it('prints a table and, asked to, a timeline; a crash exits 1 with the program output', () => {
+    const ok = runCli(['run', 'race', '--runtime', 'node', '--lock', 'on', '--program', path.join(fixtures, 'good.mjs'), '--timeline']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /Fixture lock\s+\d+\.\d\s+\S+\s+1\.00×\s+expected 100, actual 100, ok/);
+    assert.match(ok.stdout, /legend:/);
+    const crash = runCli(['run', 'race', '--runtime', 'node', '--program', path.join(fixtures, 'crash.mjs')]);
+    assert.equal(crash.code, 1);
+    assert.match(crash.stderr, /crashed: .*exited with code 1/);
+    assert.match(crash.stderr, /Traceback: boom/);
+  });
+
+  it('Ctrl-C stops the run, kills every child and exits 130', async () => {
+    // a private copy, so the processes of this run can be told apart from any other
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clab-sigint-'));
+    for (const f of ['hang.mjs', 'handTracer.mjs']) fs.copyFileSync(path.join(fixtures, f), path.join(dir, f));
+    const child = spawn(process.execPath, [cli, 'run', 'race', '--runtime', 'node', '--program', path.join(dir, 'hang.mjs')], { stdio: 'pipe' });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const programs = (): number[] => processesMentioning(dir).filter((pid) => pid !== child.pid);
+    const deadline = Date.now() + 10_000;
+    while (programs().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(programs().length > 0, 'the program started');
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', r));
+    assert.equal(code, 130, stderr);
+    assert.deepEqual(processesMentioning(dir), []);
+    fs.rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseFromHost, parseToHost, type FromHost, type ToHost } from '../../src/engine/hostProtocol';
+import { findPackageRoot } from '../../src/engine/packageRoot';
+import { isAlive } from '../../src/engine/processTree';
+
+const root = findPackageRoot(__dirname)!;
+const hostJs = path.join(root, 'dist', 'engineHost.js');
+const fixture = (name: string): string => path.join(root, 'test', 'fixtures', 'engine', name);
+
+function startHost(): { host: ChildProcess; messages: FromHost[]; next: (pred: (m: FromHost) => boolean) => Promise<FromHost> } {
+  const host = fork(hostJs, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const messages: FromHost[] = [];
+  host.on('message', (m) => {
+    const parsed = parseFromHost(m);
+    if (parsed) messages.push(parsed);
+  });
+  const next = async (pred: (m: FromHost) => boolean): Promise<FromHost> => {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const found = messages.find(pred);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no such message; got ${JSON.stringify(messages.map((m) => m.type))}`);
+  };
+  return { host, messages, next };
+}
+
+const run = (id: number, program: string, extra: Partial<ToHost> = {}): ToHost =>
+  ({ type: 'run', id, scenario: 'race', params: { lock: 'on' }, runtime: 'node', programPath: fixture(program), ...extra }) as ToHost;
+
+describe('engine host (dist/engineHost.js over IPC)', () => {
+  before(function () {
+    if (!fs.existsSync(hostJs)) this.skip();
+  });
+
+  it('checks requests', () => {
+    assert.equal(parseToHost({ type: 'run', id: 1 }), undefined);
+    assert.equal(parseToHost({ type: 'run', id: 1, scenario: 'gil', runtime: 'ruby' }), undefined);
+    assert.deepEqual(parseToHost({ type: 'cancel', id: 3 }), { type: 'cancel', id: 3 });
+  });
+
+  it('streams progress and answers with a trace', async () => {
+    const { host, next } = startHost();
+    host.send(run(7, 'good.mjs'));
+    const progress = await next((m) => m.type === 'progress');
+    assert.equal(progress.id, 7);
+    const result = await next((m) => m.type !== 'progress');
+    assert.equal(result.type, 'result');
+    if (result.type === 'result') assert.equal(result.trace.variants[0].id, 'lock');
+    host.kill();
+  });
+
+  it('cancels one run with its process tree, and errors carry kind, output and partial trace', async () => {
+    const { host, next } = startHost();
+    host.send(run(1, 'hang.mjs'));
+    await next((m) => m.type === 'progress');
+    await new Promise((r) => setTimeout(r, 500));
+    host.send({ type: 'cancel', id: 1 });
+    const error = await next((m) => m.type === 'error');
+    assert.equal(error.type === 'error' && error.kind, 'cancelled');
+    if (error.type === 'error') {
+      assert.ok(error.trace?.variants.length);
+      const pid = Number(/PID (\d+)/.exec(error.output ?? '')?.[1]);
+      assert.ok(pid > 0);
+      assert.equal(isAlive(pid), false);
+    }
+    host.kill();
+  });
+
+  it('stops every run and exits when the extension goes away (IPC disconnect)', async () => {
+    const { host, next } = startHost();
+    let output = '';
+    host.stderr?.on('data', (d) => (output += String(d)));
+    host.send(run(2, 'grandchild.mjs'));
+    await next((m) => m.type === 'progress');
+    // the pids are only in the program's output, which a disconnected host cannot send: find them
+    await new Promise((r) => setTimeout(r, 800));
+    const children = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('grandchild.mjs') && isAlive(pid);
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(children.length >= 2, `program and grandchildren running: ${children.join(',')}`);
+    const exited = new Promise((r) => host.once('exit', r));
+    host.disconnect();
+    await exited;
+    const deadline = Date.now() + 3000;
+    while (children.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(children.filter(isAlive), [], output);
+  });
+});
