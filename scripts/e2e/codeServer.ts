@@ -39,6 +39,8 @@ export interface CodeServer {
   workspace: string;
   /** Text of every extension-host log written so far (activation errors show up here). */
   extensionHostLog(): string;
+  /** Text of the log output channels of one extension (`publisher.name`). */
+  extensionLog(extensionId: string): string;
   stop(): Promise<void>;
 }
 
@@ -61,10 +63,16 @@ const QUIET_SETTINGS: Record<string, unknown> = {
 };
 
 const running = new Set<ChildProcess>();
-// A test run that crashes still takes its servers down with it.
+// A test run that crashes or is interrupted still takes its servers down with it.
 process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const child of running) killGroup(child, 'SIGKILL');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const env = readE2eEnv();
@@ -113,6 +121,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     extensionsDir,
     workspace,
     extensionHostLog: () => readExtensionHostLogs(userDataDir),
+    extensionLog: (id) => readExtensionHostLogs(userDataDir, `${id}`.toLowerCase()),
     stop: () => stopServer(child, root),
   };
   try {
@@ -210,14 +219,17 @@ async function stopServer(child: ChildProcess, root: string): Promise<void> {
   if (process.env.CLAB_E2E_KEEP !== '1') rmSync(root, { recursive: true, force: true });
 }
 
-function readExtensionHostLogs(userDataDir: string): string {
+/** Logs in the extension-host folders under UD/logs; with `extensionFolder`, only that extension's channels. */
+function readExtensionHostLogs(userDataDir: string, extensionFolder?: string): string {
   const out: string[] = [];
   const walk = (dir: string): void => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (/exthost/i.test(dir) && entry.name.endsWith('.log')) out.push(`--- ${p}\n${safeRead(p)}`);
+      else if (/exthost/i.test(dir) && entry.name.endsWith('.log') && (!extensionFolder || dir.toLowerCase().endsWith(`/${extensionFolder}`))) {
+        out.push(`--- ${p}\n${safeRead(p)}`);
+      }
     }
   };
   walk(join(userDataDir, 'logs'));

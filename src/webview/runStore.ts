@@ -27,7 +27,7 @@ interface PersistedState {
 /** Keeps the comparison list bounded. */
 export const MAX_RUNS = 20;
 /** setState serializes everything on each call: keep what is persisted to the newest runs up to this many spans. */
-export const MAX_PERSISTED_SPANS = 250_000;
+export const MAX_PERSISTED_SPANS = 120_000;
 
 function runKey(t: Trace): string {
   return `${t.scenario}|${t.runtime}|${t.startedAt}`;

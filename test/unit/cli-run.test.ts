@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findPackageRoot } from '../../src/engine/packageRoot';
-import { isAlive } from '../../src/engine/processTree';
+import { privateFixtures, processesMentioning, waitFor } from '../fixtures/engine/procs';
 import type { Trace } from '../../src/shared/trace';
 
 const root = findPackageRoot(__dirname)!;
@@ -16,16 +16,6 @@ function runCli(args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Pids of every process whose command line mentions `marker`. */
-function processesMentioning(marker: string): number[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) && isAlive(pid);
-    } catch {
-      return false;
-    }
-  });
-}
 
 describe('cli (dist/cli.js)', () => {
   before(function () {
@@ -75,15 +65,11 @@ describe('cli (dist/cli.js)', () => {
 
   it('Ctrl-C stops the run, kills every child and exits 130', async () => {
     // a private copy, so the processes of this run can be told apart from any other
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clab-sigint-'));
-    for (const f of ['hang.mjs', 'handTracer.mjs']) fs.copyFileSync(path.join(fixtures, f), path.join(dir, f));
+    const dir = privateFixtures('hang.mjs');
     const child = spawn(process.execPath, [cli, 'run', 'race', '--runtime', 'node', '--program', path.join(dir, 'hang.mjs')], { stdio: 'pipe' });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
-    const programs = (): number[] => processesMentioning(dir).filter((pid) => pid !== child.pid);
-    const deadline = Date.now() + 10_000;
-    while (programs().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(programs().length > 0, 'the program started');
+    assert.ok(await waitFor(() => processesMentioning(dir, [child.pid!]).length > 0), 'the program started');
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', r));

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parseFromHost, parseToHost, type FromHost, type ToHost } from '../../src/engine/hostProtocol';
 import { findPackageRoot } from '../../src/engine/packageRoot';
 import { isAlive } from '../../src/engine/processTree';
+import { privateFixtures, processesMentioning, waitFor } from '../fixtures/engine/procs';
 
 const root = findPackageRoot(__dirname)!;
 const hostJs = path.join(root, 'dist', 'engineHost.js');
@@ -29,8 +30,8 @@ function startHost(): { host: ChildProcess; messages: FromHost[]; next: (pred: (
   return { host, messages, next };
 }
 
-const run = (id: number, program: string, extra: Partial<ToHost> = {}): ToHost =>
-  ({ type: 'run', id, scenario: 'race', params: { lock: 'on' }, runtime: 'node', programPath: fixture(program), ...extra }) as ToHost;
+const run = (id: number, programPath: string): ToHost =>
+  ({ type: 'run', id, scenario: 'race', params: { lock: 'on' }, runtime: 'node', programPath }) as ToHost;
 
 describe('engine host (dist/engineHost.js over IPC)', () => {
   before(function () {
@@ -45,7 +46,7 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
 
   it('streams progress and answers with a trace', async () => {
     const { host, next } = startHost();
-    host.send(run(7, 'good.mjs'));
+    host.send(run(7, fixture('good.mjs')));
     const progress = await next((m) => m.type === 'progress');
     assert.equal(progress.id, 7);
     const result = await next((m) => m.type !== 'progress');
@@ -56,9 +57,11 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
 
   it('cancels one run with its process tree, and errors carry kind, output and partial trace', async () => {
     const { host, next } = startHost();
-    host.send(run(1, 'hang.mjs'));
+    const dir = privateFixtures('hang.mjs');
+    host.send(run(1, path.join(dir, 'hang.mjs')));
     await next((m) => m.type === 'progress');
-    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(await waitFor(() => processesMentioning(dir).length > 0), 'the program started');
+    await new Promise((r) => setTimeout(r, 300)); // let it report its lanes
     host.send({ type: 'cancel', id: 1 });
     const error = await next((m) => m.type === 'error');
     assert.equal(error.type === 'error' && error.kind, 'cancelled');
@@ -68,30 +71,27 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
       assert.ok(pid > 0);
       assert.equal(isAlive(pid), false);
     }
+    assert.deepEqual(processesMentioning(dir), []);
     host.kill();
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('stops every run and exits when the extension goes away (IPC disconnect)', async () => {
-    const { host, next } = startHost();
+    const { host } = startHost();
     let output = '';
     host.stderr?.on('data', (d) => (output += String(d)));
-    host.send(run(2, 'grandchild.mjs'));
-    await next((m) => m.type === 'progress');
-    // the pids are only in the program's output, which a disconnected host cannot send: find them
-    await new Promise((r) => setTimeout(r, 800));
-    const children = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('grandchild.mjs') && isAlive(pid);
-      } catch {
-        return false;
-      }
-    });
-    assert.ok(children.length >= 2, `program and grandchildren running: ${children.join(',')}`);
+    const dir = privateFixtures('grandchild.mjs');
+    host.send(run(2, path.join(dir, 'grandchild.mjs')));
+    // the pids are only in the program's output, which a disconnected host cannot send: find them.
+    // The program and its detached grandchild mention the folder; the in-group sleeper is `node -e`.
+    assert.ok(await waitFor(() => processesMentioning(dir).length >= 2), 'program and grandchild running');
+    const children = processesMentioning(dir);
     const exited = new Promise((r) => host.once('exit', r));
     host.disconnect();
     await exited;
     const deadline = Date.now() + 3000;
     while (children.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(children.filter(isAlive), [], output);
+    fs.rmSync(dir, { recursive: true });
   });
 });

@@ -315,8 +315,10 @@ const PYTHON: Record<string, Expectation> = {
       assert.match(out, /^== Thread subclass ==$/m);
       // The step says: in the threaded variants every download starts before any finishes.
       for (const title of ['== Thread(target=…) ==', '== Thread subclass ==']) {
-        const lines = after(out, title).slice(0, 3);
-        assert.ok(lines.every((l) => l.startsWith('Start downloading')), `${title}: ${lines.join(' | ')}`);
+        // (Threads may print into each other's lines, so count the starts, not the lines.)
+        const section = after(out, title).join('\n');
+        const starts = section.slice(0, section.indexOf(' downloaded in ')).split('Start downloading').length - 1;
+        assert.equal(starts, 3, `${title}: ${section}`);
       }
     },
   },
@@ -325,16 +327,17 @@ const PYTHON: Record<string, Expectation> = {
       /^== daemon=True ==$/m,
       /^== daemon=False ==$/m,
       /^(Ping|Pong)+…?$/m,
-      /^Main thread ends: the daemon threads end with it\.$/m,
-      /^Main thread ends: the interpreter waits for the non-daemon threads\.\.\.$/m,
+      /^Main thread ends: the daemon threads end with it\./m,
+      /^Main thread ends: the interpreter waits for the non-daemon threads\.\.\./m,
       /^Program ran for \d+\.\d+ s$/m,
     ],
     check: (out) => {
-      // Daemon printers stop with the main thread; non-daemon ones keep printing after it.
+      // Daemon printers stop with the main thread (one last word may slip out as it ends);
+      // non-daemon ones keep printing after it.
       const cut = out.indexOf('daemon threads end with it.');
       const leftover = out.slice(cut, out.indexOf('Program ran for', cut)).replace('daemon threads end with it.', '').trim();
-      assert.ok(leftover.length <= 4, `daemon printers kept printing after the main thread ended: ${leftover}`);
-      assert.match(after(out, 'non-daemon threads...')[0] ?? '', /^(Ping|Pong)+$/);
+      assert.ok(leftover.length <= 8, `daemon printers kept printing after the main thread ended: ${leftover}`);
+      assert.match(after(out, 'non-daemon threads...').join('\n').split('Program ran for')[0], /(Ping|Pong){2}/);
     },
   },
   race: {
@@ -377,7 +380,7 @@ const NODE: Record<string, Expectation> = {
 
 function runProgram(command: string, args: string[], cwd: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done, fail) => {
-    const env = { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' };
     delete env.CLAB_TRACE; // run as a plain lesson program
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

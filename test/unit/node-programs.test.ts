@@ -5,8 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const PROGRAMS = path.resolve(__dirname, '../../../media/programs/node');
 const TOKEN = 'test-token';
@@ -19,7 +22,7 @@ interface ProgramRun {
 
 function runNode(file: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ProgramRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(PROGRAMS, file), ...args], {
+    const child = spawn(process.execPath, [path.resolve(PROGRAMS, file), ...args], {
       env: { ...process.env, CLAB_TRACE: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -251,5 +254,39 @@ describe('Node scenario programs, traced', function () {
     const tasks = run.events.filter((e) => e.k === 'mark' && e.m === 'task');
     assert.equal(tasks.length, 5);
     assert.ok(workers.every((w) => onLane(run, w.lane, 'state').some((s) => s.s === 'idle')));
+  });
+
+  it('loses no event when a worker exits right after sending, and costs microseconds per event', async () => {
+    const labtrace = pathToFileURL(path.join(PROGRAMS, 'labtrace.mjs')).href;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clab-'));
+    const script = path.join(dir, 'burst.mjs');
+    fs.writeFileSync(
+      script,
+      `import * as trace from '${labtrace}';
+      import { isMainThread } from 'node:worker_threads';
+      const N = 20000;
+      if (isMainThread) {
+        await trace.start();
+        trace.variant('burst', 'Burst');
+        const t = process.hrtime.bigint();
+        for (let i = 0; i < N; i++) trace.mark('task', String(i));
+        console.log('ns/event', Number(process.hrtime.bigint() - t) / N);
+        const worker = new trace.TracedWorker(new URL(import.meta.url));
+        await new Promise((resolve) => worker.on('exit', resolve));
+        trace.variantEnd('burst', 1);
+        await trace.close();
+      } else {
+        trace.lane('Burst', 'worker');
+        for (let i = 0; i < N; i++) trace.mark('task', String(i));
+        trace.endLane();
+      }`,
+    );
+    const run = await runTraced(script, []).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+    checkStream(run);
+    const workerLane = lanes(run).find((l) => l.kind === 'worker');
+    assert.equal(onLane(run, workerLane?.lane, 'mark').length, 20000, 'every event of the exited worker arrived');
+    assert.equal(run.events.filter((e) => e.k === 'mark').length, 40000);
+    const nsPerEvent = Number(/ns\/event ([\d.]+)/.exec(run.stdout)?.[1]);
+    assert.ok(nsPerEvent < 100_000, `${nsPerEvent} ns per event on the main thread`);
   });
 });

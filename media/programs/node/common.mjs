@@ -18,6 +18,15 @@ import { parseArgs } from 'node:util';
  */
 
 /**
+ * Stops the program on a bad flag with a one-line message instead of a stack trace.
+ * @param {string} message @returns {never}
+ */
+function usageError(message) {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+/**
  * Reads the flags the engine passes (`--variant ID --threads N --tasks N --scale X --lock both|on|off
  * --pools 1,2,4`), with the scenario's defaults for the ones left out.
  * @param {Partial<Omit<ProgramOptions, 'variant'>>} defaults
@@ -42,12 +51,12 @@ export function readOptions(defaults = {}) {
     if (typeof text !== 'string') return fallback;
     const n = Number(text);
     if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-      throw new Error(`expected a positive ${integer ? 'whole number' : 'number'}, got "${text}"`);
+      usageError(`expected a positive ${integer ? 'whole number' : 'number'}, got "${text}"`);
     }
     return n;
   };
   const lock = values.lock ?? defaults.lock ?? 'both';
-  if (lock !== 'both' && lock !== 'on' && lock !== 'off') throw new Error(`--lock must be both, on or off`);
+  if (lock !== 'both' && lock !== 'on' && lock !== 'off') usageError(`--lock must be both, on or off, got "${lock}"`);
   const pools =
     typeof values.pools === 'string'
       ? values.pools.split(',').map((p) => number(p, 1, true))
@@ -72,7 +81,7 @@ export function selectVariants(all, selected) {
   if (selected === undefined) return all;
   const found = all.filter((v) => v.id === selected);
   if (found.length === 0) {
-    throw new Error(`unknown variant "${selected}" (known: ${all.map((v) => v.id).join(', ')})`);
+    usageError(`unknown variant "${selected}" (known: ${all.map((v) => v.id).join(', ')})`);
   }
   return found;
 }

@@ -35,6 +35,8 @@ export function runsFromState(state: unknown): Trace[] {
 
 export class DemoPanel implements vscode.Disposable {
   private ready = false;
+  /** Messages posted while the webview was loading or hidden: delivered after its next `ready`. */
+  private queue: ToWebview[] = [];
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
@@ -60,6 +62,10 @@ export class DemoPanel implements vscode.Disposable {
       this.onDidDisposeEmitter,
       panel.webview.onDidReceiveMessage((msg: unknown) => void this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),
+      // A hidden webview is torn down (no retainContextWhenHidden) and says `ready` again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
     );
   }
 
@@ -71,9 +77,19 @@ export class DemoPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
-  /** Sends to a loaded webview. Before `ready` nothing is sent: the `init` answer carries it all. */
+  /** Sends to a loaded webview, or keeps the message for the next `ready`. */
   post(message: ToWebview): void {
-    if (!this.ready || this.disposed) return;
+    if (this.disposed) return;
+    if (!this.ready) {
+      this.queue.push(message);
+      // Progress is only interesting while it is new: keep the queue short on long runs.
+      if (this.queue.length > 200) this.queue = this.queue.filter((m) => m.type !== 'run-progress');
+      return;
+    }
+    this.send(message);
+  }
+
+  private send(message: ToWebview): void {
     void this.panel.webview.postMessage(message).then(undefined, (err: unknown) =>
       this.log.warn(`could not post "${message.type}" to the panel: ${String(err)}`),
     );
@@ -97,15 +113,23 @@ export class DemoPanel implements vscode.Disposable {
       case 'ready': {
         // A webview reloads whenever it is hidden and shown again: each `ready` gets a full init.
         const { init, replay } = await this.backend.initialState();
+        const queued = this.queue;
+        this.queue = [];
         this.ready = true;
-        this.post({
+        // Runs whose result is still queued arrive as their own messages (so the panel says "finished"),
+        // not also inside `init`; a run whose start is queued is not replayed twice.
+        const pending = new Set(queued.map((m) => (m.type === 'run-result' || m.type === 'run-failed' ? m.trace : undefined)));
+        const startedIds = new Set(queued.map((m) => (m.type === 'run-started' ? m.runId : undefined)));
+        this.send({
           type: 'init',
           // The whole runtime bundle, keyed by English text: the webview looks up its own keys.
           strings: { ...(vscode.l10n.bundle ?? {}) },
           locale: vscode.env.language,
           ...init,
+          runs: init.runs.filter((t) => !pending.has(t)),
         });
-        replay.forEach((m) => this.post(m));
+        replay.filter((m) => !('runId' in m && startedIds.has(m.runId))).forEach((m) => this.send(m));
+        queued.forEach((m) => this.send(m));
         return;
       }
       case 'run':
@@ -128,6 +152,7 @@ export class DemoPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.ready = false;
+    this.queue = [];
     this.backend.closed();
     this.onDidDisposeEmitter.fire();
     this.panel.dispose();

@@ -3,6 +3,7 @@
  * and its DOM: waiting for a run to finish, the lanes drawn per variant, the summary's outcomes.
  */
 import type { Frame, Page } from 'playwright-core';
+import type { CodeServer } from '../../../scripts/e2e/codeServer';
 import { waitForFrame } from '../../../scripts/e2e/workbench';
 
 const HAS_HOOK = '!!window.__clabTest';
@@ -52,46 +53,48 @@ export async function panelState(frame: Frame): Promise<PanelState> {
   });
 }
 
-/**
- * Counts the run results the panel receives from now on (`run-result` and `run-failed` messages),
- * so a wait cannot mistake a run kept from earlier (the panel restores those) for the new one.
- */
-export async function watchResults(frame: Frame): Promise<number> {
-  return frame.evaluate(() => {
-    const w = window as unknown as { __e2eResults?: number };
-    if (w.__e2eResults === undefined) {
-      w.__e2eResults = 0;
-      window.addEventListener('message', (e: MessageEvent) => {
-        const type = (e.data as { type?: unknown } | null)?.type;
-        if (type === 'run-result' || type === 'run-failed') w.__e2eResults = (w.__e2eResults ?? 0) + 1;
-      });
-    }
-    return w.__e2eResults;
-  });
+const EXTENSION_ID = 'concurrency-lab.concurrency-lab';
+
+/** Where the extension's own log stood before a run was asked for. */
+export interface RunMark {
+  lastRunId: number;
+  failures: number;
 }
 
 /**
- * Waits for the next run result in the panel and for its timelines to be drawn. Pass the frame and
- * the count from `watchResults` taken before asking for the run; without them the panel is taken
- * to be opening for this run (its first result counts). Throws with the panel's own error text
- * when the run failed.
+ * Reads the extension's log ("run #N: finished …", "… failed (kind) …"). The log, not the panel,
+ * tells when a run ended: the panel restores earlier runs, and may open after a short run is done.
  */
-export async function waitForRun(page: Page, known?: { frame: Frame; results: number }, timeoutMs = 180_000): Promise<Frame> {
+export function runMark(server: CodeServer): RunMark {
+  const log = server.extensionLog(EXTENSION_ID);
+  const ids = [...log.matchAll(/run #(\d+): finished/g)].map((m) => Number(m[1]));
+  return { lastRunId: Math.max(0, ...ids), failures: (log.match(/ failed \(\w+\) after /g) ?? []).length };
+}
+
+/**
+ * Waits for the run asked for after `mark` to end, then for the panel to draw it (its variant ids
+ * equal `expectIds` when given). Throws with the log's reason when the run failed.
+ */
+export async function waitForRun(page: Page, server: CodeServer, mark: RunMark, expectIds?: string[], timeoutMs = 180_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
-  const frame = known?.frame ?? (await panelFrame(page, Math.min(timeoutMs, 90_000)));
-  const baseline = known?.results ?? 0;
-  if (!known) await watchResults(frame);
   while (Date.now() < deadline) {
-    const results = await frame.evaluate(() => (window as unknown as { __e2eResults?: number }).__e2eResults ?? 0);
-    if (results > baseline) {
-      const state = await panelState(frame);
-      if (state.failure) throw new Error(`the demo failed in the panel: ${state.failure}`);
-      if (await allDrawn(frame)) return frame;
+    const now = runMark(server);
+    if (now.failures > mark.failures) {
+      const line = server.extensionLog(EXTENSION_ID).split('\n').filter((l) => / failed \(\w+\) after /.test(l)).pop();
+      throw new Error(`the demo failed: ${line ?? '(no log line)'}`);
     }
+    if (now.lastRunId > mark.lastRunId) break;
     await page.waitForTimeout(250);
   }
-  const state = await panelState(frame).catch(() => undefined);
-  throw new Error(`no run result in the panel within ${timeoutMs / 1000} s (panel: ${JSON.stringify(state)})`);
+  if (Date.now() >= deadline) throw new Error(`no run finished within ${timeoutMs / 1000} s (extension log: ${JSON.stringify(runMark(server))})`);
+  const frame = await panelFrame(page, Math.max(10_000, deadline - Date.now()));
+  for (;;) {
+    const ids = (await drawnVariants(frame)).map((v) => v.id);
+    const shown = !expectIds || JSON.stringify(ids) === JSON.stringify(expectIds);
+    if (shown && !(await panelState(frame)).running && (await allDrawn(frame))) return frame;
+    if (Date.now() >= deadline) throw new Error(`the panel did not draw the finished run (it shows ${ids.join(', ') || 'nothing'})`);
+    await page.waitForTimeout(250);
+  }
 }
 
 async function allDrawn(frame: Frame): Promise<boolean> {
@@ -140,8 +143,8 @@ export async function setControl(frame: Frame, name: string, value: string): Pro
 }
 
 /** Presses the panel's Run button and waits for that run; returns the frame. */
-export async function runFromControls(page: Page, frame: Frame): Promise<Frame> {
-  const results = await watchResults(frame);
+export async function runFromControls(page: Page, server: CodeServer, frame: Frame, expectIds?: string[]): Promise<Frame> {
+  const mark = runMark(server);
   await frame.locator('#clab-run').click();
-  return waitForRun(page, { frame, results });
+  return waitForRun(page, server, mark, expectIds);
 }
