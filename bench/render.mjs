@@ -28,7 +28,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const harness = new PanelHarness();
 await harness.start();
 console.log(`load average at start: ${(await import('node:os')).loadavg()[0].toFixed(2)} on ${(await import('node:os')).cpus().length} cores`);
-console.log('spans      first paint ms (median / min)   zoom step ms (median / min)   lane drawing per frame ms (median, all variants)');
+console.log('spans      first paint ms (median / min)   of which message copy   zoom step ms (median / min)   lane drawing per frame ms (all variants)');
 try {
   for (const size of SIZES) {
     const trace = largeTrace(size);
@@ -48,6 +48,16 @@ try {
         }, i + 1),
       );
     }
+    // The browser's own cost of copying the message (structured clone), which no chart code can avoid.
+    const copies = await panel.page.evaluate((n) => {
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        structuredClone(window.__benchTrace);
+        times.push(performance.now() - t0);
+      }
+      return times;
+    }, PAINT_RUNS);
     const steps = await panel.page.evaluate(async (count) => {
       const over = document.querySelector('.timeline .u-over');
       const rect = over.getBoundingClientRect();
@@ -74,7 +84,7 @@ try {
     if (errors.length) throw new Error(`page errors: ${errors.join('\n')}`);
     const stepMs = steps.map((s) => s.ms);
     console.log(
-      `${String(spans).padEnd(10)} ${median(paints).toFixed(1).padStart(12)} / ${Math.min(...paints).toFixed(1).padEnd(16)} ${median(stepMs).toFixed(1).padStart(12)} / ${Math.min(...stepMs).toFixed(1).padEnd(16)} ${median(steps.map((s) => s.drawMs)).toFixed(2).padStart(10)}`,
+      `${String(spans).padEnd(10)} ${median(paints).toFixed(1).padStart(12)} / ${Math.min(...paints).toFixed(1).padEnd(16)} ${median(copies).toFixed(1).padStart(10)}            ${median(stepMs).toFixed(1).padStart(12)} / ${Math.min(...stepMs).toFixed(1).padEnd(16)} ${median(steps.map((s) => s.drawMs)).toFixed(2).padStart(10)}`,
     );
   }
 } finally {

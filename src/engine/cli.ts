@@ -7,32 +7,14 @@
 import * as fs from 'node:fs';
 import { toChromeTrace } from '../shared/chromeTrace';
 import { SCENARIOS } from '../shared/scenarios';
-import type { Runtime, Trace } from '../shared/trace';
+import type { Trace } from '../shared/trace';
 import { CliArgError, parseCliArgs, USAGE, type CliCommand } from './cliArgs';
 import { renderScenarioList, renderVariantTable } from './cliTable';
 import { renderTimeline } from './cliTimeline';
 import { RunError } from './errors';
-import { findPackageRoot } from './packageRoot';
-import { createRuntime, isRuntimeRegistered } from './runtimes';
 import { runScenario } from './runScenario';
 
 const OUTPUT_LINES_ON_ERROR = 30;
-
-/** python when its runtime is plugged in and an interpreter is found; otherwise node, with a note. */
-async function pickRuntime(pythonPath: string | undefined): Promise<Runtime> {
-  const root = findPackageRoot();
-  if (isRuntimeRegistered('python') && root) {
-    try {
-      await createRuntime('python', { extensionRoot: root, pythonPath })?.prepare();
-      return 'python';
-    } catch (e) {
-      process.stderr.write(`note: no suitable Python (${e instanceof Error ? e.message : String(e)}); running the Node programs\n`);
-      return 'node';
-    }
-  }
-  process.stderr.write('note: the Python runtime is not available in this build; running the Node programs\n');
-  return 'node';
-}
 
 function writeTrace(file: string, trace: Trace): void {
   fs.writeFileSync(file, JSON.stringify(toChromeTrace(trace)));
@@ -40,7 +22,6 @@ function writeTrace(file: string, trace: Trace): void {
 }
 
 async function run(cmd: Extract<CliCommand, { cmd: 'run' }>): Promise<number> {
-  const runtime = cmd.runtime ?? (await pickRuntime(cmd.pythonPath));
   const abort = new AbortController();
   let interrupted = false;
   const onSigint = (): void => {
@@ -51,12 +32,12 @@ async function run(cmd: Extract<CliCommand, { cmd: 'run' }>): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const trace = await runScenario(cmd.scenario, cmd.params, {
-      runtime,
+      runtime: cmd.runtime, // unset: Python when found, else Node with a note
       pythonPath: cmd.pythonPath,
       programPath: cmd.programPath,
       timeoutMs: cmd.timeoutMs,
       signal: abort.signal,
-      onProgress: (p) => process.stderr.write(`running ${p.message}…\n`),
+      onProgress: (p) => process.stderr.write(p.variant ? `running ${p.message}…\n` : `note: ${p.message}\n`),
     });
     if (cmd.traceFile) writeTrace(cmd.traceFile, trace);
     if (cmd.json) {

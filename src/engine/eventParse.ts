@@ -53,5 +53,8 @@ export function parseEventLine(line: string): ProgramEvent | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return valid(value as Json) ? (value as ProgramEvent) : undefined;
+  // An optional field sent as null (Python's None) means "not given".
+  const o = value as Json;
+  for (const key of Object.keys(o)) if (o[key] === null) delete o[key];
+  return valid(o) ? (o as unknown as ProgramEvent) : undefined;
 }

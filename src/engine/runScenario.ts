@@ -18,11 +18,13 @@ import { programArgs, variantsFor, type VariantSpec } from './variants';
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export interface RunProgress {
+  /** The variant starting; '' for a note about the run itself (e.g. the fallback from Python to Node). */
   variant: string;
   message: string;
 }
 
 export interface RunScenarioOptions {
+  /** Unset = automatic: Python when an interpreter is found, else Node (reported by onProgress). */
   runtime?: Runtime;
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
@@ -76,14 +78,27 @@ async function prepareRuntime(rt: ProgramRuntime, signal?: AbortSignal): Promise
   return rt.prepare(signal);
 }
 
-export async function runScenario(id: string, params: Record<string, unknown>, opts: RunScenarioOptions = {}): Promise<Trace> {
+/** Prepares the requested runtime; in automatic mode falls back from a missing Python to Node. */
+async function chooseRuntime(root: string, opts: RunScenarioOptions): Promise<{ runtimeId: Runtime; rt: ProgramRuntime; info: RuntimeInfo }> {
   const runtimeId = opts.runtime ?? defaultRuntime();
-  const request = checkRequest(id, params, runtimeId);
-  const root = opts.extensionRoot ?? findPackageRoot();
-  if (!root) throw new RunError('runtime-missing', 'cannot find the concurrency-lab package folder (media/programs)');
   const rt = createRuntime(runtimeId, { extensionRoot: root, pythonPath: opts.pythonPath });
   if (!rt) throw new RunError('runtime-missing', `the ${runtimeId} runtime is not available in this build`);
-  const info = await prepareRuntime(rt, opts.signal);
+  try {
+    return { runtimeId, rt, info: await prepareRuntime(rt, opts.signal) };
+  } catch (e) {
+    const missing = e instanceof RunError && (e.kind === 'runtime-missing' || e.kind === 'runtime-too-old');
+    if (opts.runtime !== undefined || runtimeId === 'node' || !missing) throw e;
+    opts.onProgress?.({ variant: '', message: `${e.message} — running the Node programs instead` });
+    return chooseRuntime(root, { ...opts, runtime: 'node' });
+  }
+}
+
+export async function runScenario(id: string, params: Record<string, unknown>, opts: RunScenarioOptions = {}): Promise<Trace> {
+  checkRequest(id, params, opts.runtime ?? defaultRuntime());
+  const root = opts.extensionRoot ?? findPackageRoot();
+  if (!root) throw new RunError('runtime-missing', 'cannot find the concurrency-lab package folder (media/programs)');
+  const { runtimeId, rt, info } = await chooseRuntime(root, opts);
+  const request = checkRequest(id, params, runtimeId);
   const program = opts.programPath ?? rt.programPath(request.scenario.id);
   if (!fs.existsSync(program)) throw new RunError('crashed', `the program file was not found: ${program}`);
 

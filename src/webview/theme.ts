@@ -118,7 +118,7 @@ export function readTheme(body: HTMLElement = document.body): Theme {
   const dark = kind === 'dark' || kind === 'high-contrast';
   const style = getComputedStyle(body);
   const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
-  const foreground = v('--vscode-editor-foreground', v('--vscode-foreground', dark ? '#cccccc' : '#3b3b3b'));
+  const foreground = v('--vscode-charts-foreground', v('--vscode-editor-foreground', v('--vscode-foreground', dark ? '#cccccc' : '#3b3b3b')));
   const background = v('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff');
   const grey = mix(foreground, background, 0.45);
   const blue = v('--vscode-charts-blue', dark ? '#3794ff' : '#1a85ff');

@@ -181,11 +181,13 @@ export class TimelineChart {
     const rect = this.plot.over.getBoundingClientRect();
     const x = clientX - rect.left;
     const y = clientY - rect.top;
-    // Keep the tooltip inside the plot: flip to the left of the pointer near the right edge.
-    const flip = x > rect.width * 0.6;
-    this.tooltip.style.left = flip ? '' : `${x + 12}px`;
-    this.tooltip.style.right = flip ? `${rect.width - x + 12}px` : '';
-    this.tooltip.style.top = `${Math.max(0, y - 34)}px`;
+    // Keep the tooltip inside the plot: right of the pointer, else left of it, else pushed in from the edge.
+    const w = this.tooltip.offsetWidth;
+    const right = x + 12;
+    const left = x - 12 - w;
+    const at = right + w <= rect.width ? right : left >= 0 ? left : Math.max(0, rect.width - w);
+    this.tooltip.style.left = `${at}px`;
+    this.tooltip.style.top = `${Math.max(0, y - 14 - this.tooltip.offsetHeight)}px`;
   }
 
   /** Client point at the middle of the widest visible span of `state` in lane `laneIndex` (for tests). */

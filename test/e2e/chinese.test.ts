@@ -13,8 +13,8 @@ describe('demo panel (zh-cn)', function () {
   const session = useSession({ locale: 'zh-cn' });
 
   it('a Chinese run link opens a panel that speaks Chinese', async () => {
-    const { page } = session();
-    const frame = await runLink(page, quickLink('zh-cn'), 'zh-cn');
+    const { page, server } = session();
+    const frame = await runLink(page, server, quickLink('zh-cn'), 'zh-cn');
     const headings = await frame.locator('h3').allInnerTexts();
     assert.ok(headings.some(hasChinese), `panel headings not in Chinese: ${headings.join(' | ')}`);
     assert.ok((await summaryRows(frame)).length > 0);

@@ -26,9 +26,9 @@ describe('demo panel from the walkthroughs (en)', function () {
 
   for (const link of links) {
     it(`"${link.label}" (${link.walkthroughId}) runs ${link.args.scenario}: one lane per thread, a summary with the outcome`, async () => {
-      const { page } = session();
-      const frame = await runLink(page, link);
+      const { page, server } = session();
       const expected = expectedRun(link.args.scenario, (link.args.runtime ?? DEFAULT_RUNTIME) as 'python' | 'node', link.args.params);
+      const frame = await runLink(page, server, link, 'en', expected.map((v) => v.id));
       const drawn = await drawnVariants(frame);
       assert.deepEqual(drawn.map((v) => v.id), expected.map((v) => v.id), 'variants drawn');
       for (const [i, variant] of drawn.entries()) {
@@ -45,17 +45,17 @@ describe('demo panel from the walkthroughs (en)', function () {
   }
 
   it('the race demo changes its outcome when the lock is switched off and on from the panel', async () => {
-    const { page } = session();
+    const { page, server } = session();
     const link = links.find((l) => l.args.scenario === 'race');
     assert.ok(link, 'no run link for the race scenario');
-    let frame = await runLink(page, link);
+    let frame = await runLink(page, server, link);
     await setControl(frame, 'scenario', 'race');
     await setControl(frame, 'lock', 'off');
-    frame = await runFromControls(page, frame);
+    frame = await runFromControls(page, server, frame, ['no-lock']);
     const without = await summaryRows(frame);
     assert.deepEqual((await drawnVariants(frame)).map((v) => v.id), ['no-lock']);
     await setControl(frame, 'lock', 'on');
-    frame = await runFromControls(page, frame);
+    frame = await runFromControls(page, server, frame, ['lock']);
     const withLock = await summaryRows(frame);
     assert.deepEqual((await drawnVariants(frame)).map((v) => v.id), ['lock']);
     assert.equal(without.length, 1);

@@ -41,8 +41,8 @@ describe('Restricted Mode', function () {
   });
 
   it('the built-in demos still run', async () => {
-    const { page } = session();
-    const frame = await runLink(page, quickLink('en'));
+    const { page, server } = session();
+    const frame = await runLink(page, server, quickLink('en'));
     assert.ok((await drawnVariants(frame)).length > 0);
   });
 });

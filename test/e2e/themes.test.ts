@@ -26,8 +26,8 @@ for (const [theme, slug] of THEMES) {
     const session = useSession({ theme });
 
     it(`the demo panel draws its run (screenshot panel-${slug}.png)`, async () => {
-      const { page } = session();
-      const frame = await runLink(page, quickLink('en'));
+      const { page, server } = session();
+      const frame = await runLink(page, server, quickLink('en'));
       // the panel alone, full width, as a learner looking at the chart would have it
       await runCommand(page, 'View: Close Editors in Other Groups', 5_000).catch(() => undefined);
       await runCommand(page, 'View: Close Primary Side Bar', 5_000).catch(() => undefined);

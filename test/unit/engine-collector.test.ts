@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { engineNowNs } from '../../src/engine/clock';
 import { TraceCollector, type CollectedEvent } from '../../src/engine/collector';
+import { parseEventLine } from '../../src/engine/eventParse';
 import { LineSplitter } from '../../src/engine/lineSplitter';
 
 /** A hand-driven client whose clock runs `skewNs` ahead of the engine's. */
@@ -109,5 +110,16 @@ describe('engine line splitter', () => {
     assert.equal(s.overlong, 1);
     assert.deepEqual(s.push('tail'), []);
     assert.equal(s.flush(), 'tail');
+  });
+});
+
+describe('engine event parsing', () => {
+  it('accepts well-formed events, treats null as absent and refuses malformed ones', () => {
+    assert.deepEqual(parseEventLine('{"k":"lane","lane":"a","name":"A","kind":"thread","pid":1,"tid":null,"t":5}'),
+      { k: 'lane', lane: 'a', name: 'A', kind: 'thread', pid: 1, t: 5 });
+    for (const bad of ['{"k":"lane","lane":"a","name":"A","kind":"fiber","pid":1,"t":5}', '{"k":"state","lane":"a","s":"cpu","t":"5"}',
+      '{"k":"mark","lane":"a","m":"start","t":null}', '{"k":"variant-end","id":"v","t":1}', 'null', '42', '{"k":"clock","t0":1,"t1":2}']) {
+      assert.equal(parseEventLine(bad), undefined, bad);
+    }
   });
 });

@@ -55,7 +55,8 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
     host.kill();
   });
 
-  it('cancels one run with its process tree, and errors carry kind, output and partial trace', async () => {
+  it('cancels one run with its process tree, and errors carry kind, output and partial trace', async function () {
+    if (process.platform !== 'linux') this.skip(); // finds the run's processes in /proc
     const { host, next } = startHost();
     const dir = privateFixtures('hang.mjs');
     host.send(run(1, path.join(dir, 'hang.mjs')));
@@ -76,7 +77,8 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
-  it('stops every run and exits when the extension goes away (IPC disconnect)', async () => {
+  it('stops every run and exits when the extension goes away (IPC disconnect)', async function () {
+    if (process.platform !== 'linux') this.skip(); // finds the run's processes in /proc
     const { host } = startHost();
     let output = '';
     host.stderr?.on('data', (d) => (output += String(d)));

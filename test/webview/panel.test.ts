@@ -222,6 +222,22 @@ describe('demo panel webview (Chromium)', function () {
     assert.equal(JSON.parse(String(saves[3].content)).scenario, 'race', 'the shown trace goes along for conversion');
   });
 
+  it('keeps earlier runs: the latest is shown, an earlier one can be picked', async () => {
+    p = await harness.open();
+    await showRun(p, fixtureTrace('gil'), 1);
+    await p.send({ type: 'run-result', runId: 2, trace: { ...fixtureTrace('pool'), startedAt: '2026-11-27T08:05:00.000Z' } });
+    await waitDrawn(p, 4);
+    assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 2);
+    assert.equal(await p.page.locator('#clab-runs vscode-option').count(), 2);
+    await p.page.evaluate(() => {
+      const select = document.querySelector('#clab-runs') as HTMLElement & { value: string };
+      select.value = '0';
+      select.dispatchEvent(new Event('change'));
+    });
+    const shown = await waitDrawn(p, 3);
+    assert.deepEqual(shown.map((v) => v.id), ['sequential', 'threads', 'processes']);
+  });
+
   it('restores kept runs from the webview state before init arrives', async () => {
     // The state the panel itself saved (setState) after a run, handed back on reload.
     p = await harness.open();
@@ -270,6 +286,8 @@ describe('demo panel webview (Chromium)', function () {
       const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'running'));
       if (at) await p.page.mouse.move(at.x, at.y);
       await p.page.screenshot({ path: `test-results/webview/panel-${theme}.png`, fullPage: true });
+      const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${theme}: no horizontal scroll with the tooltip shown (overflow ${overflow}px)`);
       const fg = await p.page.evaluate(() => getComputedStyle(document.body).color);
       assert.notEqual(fg, 'rgba(0, 0, 0, 0)');
       await p.close();

@@ -37,13 +37,19 @@ async function runVariant(v, options) {
   const clock = new Stopwatch();
   const everyMs = 100 * options.scale;
   const untilMs = v.daemon ? null : 2000 * options.scale; // a daemon's loop never ends by itself
-  const exits = Array.from({ length: options.threads }, (_, i) => {
+  const workers = Array.from({ length: options.threads }, (_, i) => {
     const content = CONTENTS[i % CONTENTS.length];
     const workerData = { content, everyMs, untilMs, daemon: v.daemon, index: i + 1 };
     const worker = new trace.TracedWorker(new URL(import.meta.url), { workerData });
-    if (v.daemon) worker.unref(); // like daemon=True: this worker no longer keeps the process alive
-    return new Promise((resolve) => worker.on('exit', resolve));
+    return worker;
   });
+  const exits = workers.map((w) => new Promise((resolve) => w.on('exit', resolve)));
+  // A Python thread runs as soon as it is started; a worker first boots its own engine (tens of ms,
+  // more on a busy machine). Wait for that, so main's 1 s is time the workers really run alongside.
+  await trace.duringAsync('lock-wait', () => Promise.all(workers.map((w) => new Promise((r) => w.once('online', r)))), 'workers starting');
+  // Like daemon=True: these workers no longer keep the process alive. (Done once they run: while
+  // main only awaited their start, nothing else would have kept the process alive.)
+  if (v.daemon) for (const w of workers) w.unref();
   await trace.sleep(1000 * options.scale, 'main thread works');
   console.log(`\nThe main thread is done after ${seconds(clock.wallNs())} s.`);
   trace.endLane();

@@ -38,7 +38,9 @@ let laneCounter = 0;
 /** The lane of the calling thread (module state is per thread in Node). */
 /** @type {{ id: string, state: Intent } | undefined} */
 let current;
-const nativeTid = readNativeTid();
+/** Read on the first lane only, so an untraced worker makes no system call for it. */
+/** @type {number | undefined | null} */
+let nativeTid = null;
 /** @type {(() => { user: number, system: number }) | undefined} */
 const threadCpuUsage = /** @type {any} */ (process).threadCpuUsage;
 
@@ -209,6 +211,7 @@ export function lane(name, kind, options = {}) {
   /** @type {TraceEvent} */
   const event = { k: 'lane', lane: id, name, kind, pid: process.pid, t: now() };
   if (options.daemon !== undefined) event.daemon = options.daemon;
+  if (nativeTid === null) nativeTid = readNativeTid();
   if (nativeTid !== undefined) event.tid = nativeTid;
   const c = threadCpuNs();
   if (c !== undefined) event.c = c;

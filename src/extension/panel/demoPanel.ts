@@ -74,7 +74,8 @@ export class DemoPanel implements vscode.Disposable {
   }
 
   reveal(): void {
-    this.panel.reveal(undefined, false);
+    // Keep focus where the learner is (a walkthrough step, an editor): the panel only needs to be seen.
+    this.panel.reveal(undefined, true);
   }
 
   /** Sends to a loaded webview, or keeps the message for the next `ready`. */
@@ -193,7 +194,7 @@ export class DemoPanelManager implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(
       DEMO_VIEW_TYPE,
       vscode.l10n.t('Concurrency Demo'),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] },
     );
     return this.adopt(panel);

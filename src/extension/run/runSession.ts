@@ -16,7 +16,7 @@ import { scenarioTitle } from '../sections';
 import type { SettingsReader } from '../settings';
 import { paramsWithSettings, type LabSettings } from '../settingsModel';
 import { failureHint, showFailure } from './failureNotice';
-import type { PythonLocator } from './pythonLocator';
+import type { PythonLocator, PythonLookup } from './pythonLocator';
 import { RunController, type RunOutcome, type RunSpec } from './runController';
 
 /** Arguments of `concurrencyLab.runDemo` (and the panel's run button), unchecked. */
@@ -95,7 +95,9 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       return undefined;
     }
     const runtime = await this.chooseRuntime(checked.runtime, settings);
+    const python = runtime === 'python' ? await this.python.locate(settings.pythonPath) : undefined;
     if (!(await this.makeRoom())) return undefined;
+    // From here to controller.start nothing awaits, so two requests cannot both find the room free.
 
     const request: RunRequest = { scenario: scenario.id, runtime, params: { ...validated.params } };
     const spec: RunSpec = {
@@ -108,7 +110,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       // The host finds the shipped programs and tracer from here, wherever the bundle runs from.
       extensionRoot: this.context.extensionPath,
     };
-    const outcome = await this.execute(scenario, request, spec);
+    const outcome = await this.execute(scenario, request, spec, python);
     if (outcome.ok) {
       await this.progress.record(scenario.section, 'ran');
       // Any run off the defaults (a parameter, a setting, an edited program) is the step's experiment.
@@ -174,18 +176,24 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     return true;
   }
 
-  private async execute(scenario: ScenarioInfo, request: RunRequest, spec: RunSpec): Promise<RunOutcome> {
+  private async execute(scenario: ScenarioInfo, request: RunRequest, spec: RunSpec, python: PythonLookup | undefined): Promise<RunOutcome> {
     this.panels.show();
     const runId = ++this.runCounter;
     this.active = { runId, request };
     this.lastSpec = spec;
     this.post({ type: 'run-started', runId, request });
-    const python = spec.runtime === 'python' ? await this.python.locate(spec.pythonPath) : undefined;
     this.log.info(
       `run #${runId}: ${scenario.id} on ${spec.runtime}, params ${JSON.stringify(spec.params)}, timeout ${spec.timeoutMs} ms` +
         (python && !python.ok ? `, interpreter not found: ${python.error}` : ''),
     );
     this.log.info(`run #${runId}: command ${commandLine(this.context.extensionPath, spec, python?.ok ? python.python.executable : spec.pythonPath)}`);
+    let report: ((message: string) => void) | undefined;
+    const run = this.controller.start(spec, (message) => {
+      report?.(message);
+      this.log.info(`run #${runId}: ${message}`);
+      if (this.active?.runId === runId) this.active.lastProgress = message;
+      this.post({ type: 'run-progress', runId, message });
+    });
     const outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -193,12 +201,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
         cancellable: true,
       },
       (progress, token) => {
-        const run = this.controller.start(spec, (message) => {
-          progress.report({ message });
-          this.log.info(`run #${runId}: ${message}`);
-          if (this.active?.runId === runId) this.active.lastProgress = message;
-          this.post({ type: 'run-progress', runId, message });
-        });
+        report = (message) => progress.report({ message });
         const onCancel = token.onCancellationRequested(() => this.controller.cancel());
         return run.done.finally(() => onCancel.dispose());
       },
