@@ -5,7 +5,8 @@
  * Exit code: 0 all passed, 1 failures or no result. Last line: "vscode-host: N passed, N failed".
  * Built by scripts/e2e/build.mjs; run with `npm run test:vscode:server`.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunnerResult } from '../../test/vscode-runner/extension';
 import { startCodeServer } from './codeServer';
@@ -22,9 +23,10 @@ async function main(): Promise<number> {
     return 1;
   }
   const resultDir = join(REPO, 'test-results', 'vscode-host');
-  const resultFile = join(resultDir, 'result.json');
   mkdirSync(resultDir, { recursive: true });
-  rmSync(resultFile, { force: true });
+  // A private file per run: another run of this script at the same time must not answer for this one.
+  const privateDir = mkdtempSync(join(tmpdir(), 'clab-vscode-host-'));
+  const resultFile = join(privateDir, 'result.json');
 
   const started = Date.now();
   const server = await startCodeServer({
@@ -45,6 +47,8 @@ async function main(): Promise<number> {
   } finally {
     await browser.close();
     await server.stop();
+    if (existsSync(resultFile)) copyFileSync(resultFile, join(resultDir, 'result.json'));
+    rmSync(privateDir, { recursive: true, force: true });
   }
   if (!result) {
     console.log('vscode-host: 0 passed, 1 failed');

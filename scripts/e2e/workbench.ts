@@ -37,6 +37,8 @@ export async function openWorkbench(browser: Browser, url: string, locale?: stri
 
 /** Runs a command by its palette title (exact label match, so similar titles do not win). */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  // Keys typed while a webview (walkthrough media, the demo panel) has focus stay in its iframe.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -50,11 +52,11 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
  * list and swallow a mouse click.
  */
 export async function pickRow(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
-  const rows = page.locator('.quick-input-list .monaco-list-row');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
   const matching = rows.filter({ has: page.locator('.label-name', { hasText: label }) });
   await matching.first().waitFor({ timeout: timeoutMs });
   const focusedMatches = async (): Promise<boolean> =>
-    (await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent().catch(() => ''))?.trim() === label;
+    (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first().textContent().catch(() => ''))?.trim() === label;
   for (let moves = 0; moves < 20 && !(await focusedMatches()); moves++) {
     await page.keyboard.press('ArrowDown');
   }

@@ -68,7 +68,7 @@ export class SchedSampler {
     }
     this.threads.set(key, { fd, active, samples: [] });
     this.sample(key);
-    this.ensureTimer();
+    if (active) this.ensureTimer();
   }
 
   /** The lane changed state: take a sample now (closing the previous interval) and note the intent. */
@@ -77,6 +77,7 @@ export class SchedSampler {
     if (!th) return;
     this.sample(key);
     th.active = active;
+    if (active) this.ensureTimer();
   }
 
   /** The lane ended: one last sample, then stop reading its file. */
@@ -128,8 +129,7 @@ export class SchedSampler {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
     for (const [key, th] of this.threads) this.close(key, th);
   }
 
@@ -137,7 +137,14 @@ export class SchedSampler {
     const start = engineNowNs();
     const readsBusy = this.stats.busyNs;
     this.stats.ticks++;
-    for (const [key, th] of this.threads) if (th.active) this.sample(key);
+    let active = 0;
+    for (const [key, th] of this.threads) {
+      if (!th.active) continue;
+      active++;
+      this.sample(key);
+    }
+    // nobody wants the CPU (all sleeping, waiting, or gone): no timer until someone does
+    if (active === 0) this.stopTimer();
     // sample() counted its reads already; add only the loop's own cost around them
     const loop = engineNowNs() - start - (this.stats.busyNs - readsBusy);
     this.stats.busyNs += Math.max(0, loop);
@@ -147,6 +154,11 @@ export class SchedSampler {
     if (this.timer) return;
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   private close(key: string, th: TrackedThread): void {

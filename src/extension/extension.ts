@@ -21,7 +21,7 @@ let stopRuns: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): LabTestApi {
   const log = vscode.window.createOutputChannel('Concurrency Lab', { log: true });
-  const controller = new RunController(context.asAbsolutePath('dist/engineHost.js'), log);
+  const controller = new RunController(context.asAbsolutePath('dist/engineHost.js'), log, (message, ...args) => vscode.l10n.t(message, ...args));
   const settings = new SettingsReader(log);
   const python = new PythonLocator();
   const progress = new LessonProgress(context.globalState);

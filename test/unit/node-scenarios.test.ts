@@ -61,7 +61,7 @@ function contention(trace: Trace, v: Variant): string | undefined {
     if (s.state === 'ready') ready += s.end - s.start;
   }
   const share = ready / Math.max(1, running + ready);
-  return share > 0.1 ? `its lanes waited for a core ${(share * 100).toFixed(0)}% of the time (a busy machine)` : undefined;
+  return share > 0.2 ? `its lanes waited for a core ${(share * 100).toFixed(0)}% of the time (a busy machine)` : undefined;
 }
 
 /** More runnable work than cores: timings then say more about the neighbours than about us. */

@@ -50,6 +50,19 @@ describe('Run Concurrency Demo', () => {
     });
   });
 
+  it('says what to do when the configured Python is missing, and auto falls back to Node', async () => {
+    const lab = await api();
+    await withSettings({ pythonPath: '/nonexistent/bin/python3', runtime: 'auto' }, async () => {
+      const failed = await run({ scenario: 'download', runtime: 'python', params: { scale: 0.1 } });
+      assert.equal(failed?.ok, false);
+      if (failed && !failed.ok) assert.equal(failed.kind, 'runtime-missing');
+      assert.equal(lab.lastRunSpec()?.pythonPath, '/nonexistent/bin/python3');
+      const fallback = await run({ scenario: 'download', params: { scale: 0.1 } });
+      assert.ok(fallback?.ok, fallback && !fallback.ok ? fallback.message : 'no outcome');
+      assert.equal(lab.lastTrace()?.runtime, 'node');
+    });
+  });
+
   it('applies the raceLock setting when the run does not say', async () => {
     const lab = await api();
     await withSettings({ raceLock: 'on' }, async () => {

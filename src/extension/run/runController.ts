@@ -10,6 +10,7 @@ import type { ScenarioId } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
 import { learnerKind, readHostMessage, type HostRunRequest, type ToHost } from './hostMessages';
 import { killProcessTree } from './processTree';
+import type { Translate } from './runHints';
 
 /** A run as the extension asks for it: the host request with the scenario and runtime already decided. */
 export type RunSpec = Omit<HostRunRequest, 'type' | 'id' | 'scenario' | 'runtime'> & { scenario: ScenarioId; runtime: Runtime };
@@ -39,6 +40,11 @@ export const STOP_GRACE_MS = 2000;
 const WATCHDOG_SLACK_MS = 10_000;
 const OUTPUT_TAIL = 64 * 1024;
 
+/** Fills `{0}`, `{1}` … like `vscode.l10n.t` does, for use without an editor (tests). */
+export function formatEnglish(message: string, ...args: (string | number)[]): string {
+  return message.replace(/\{(\d+)\}/g, (whole, n: string) => (args[Number(n)] === undefined ? whole : String(args[Number(n)])));
+}
+
 export class RunController {
   private nextId = 0;
   private active: { run: ActiveRun; child: ChildProcess; cancel(): void; kill(): void } | undefined;
@@ -48,6 +54,8 @@ export class RunController {
   constructor(
     private readonly hostPath: string,
     private readonly log: RunLogger,
+    /** Localizes the controller's own messages (the extension passes `vscode.l10n.t`). */
+    private readonly t: Translate = formatEnglish,
   ) {}
 
   get current(): ActiveRun | undefined {
@@ -99,17 +107,18 @@ export class RunController {
       else if (msg.type === 'result') finish({ ok: true, trace: msg.trace });
       else finish({ ok: false, kind: learnerKind(msg.kind), message: msg.message, output: msg.output, trace: msg.trace });
     });
-    child.on('error', (err) => fail('crashed', `The engine host could not start: ${err.message}`, hostOutput));
+    const t = this.t;
+    child.on('error', (err) => fail('crashed', t('The engine host could not start: {0}', err.message), hostOutput));
     child.on('exit', (code, signal) =>
       stopRequested
-        ? fail('cancelled', 'The run was cancelled.')
-        : fail('crashed', `The engine host stopped before the run finished (${signal ?? `exit code ${code}`}).`, hostOutput),
+        ? fail('cancelled', t('The run was cancelled.'))
+        : fail('crashed', t('The engine host stopped before the run finished ({0}).', signal ?? `exit code ${code}`), hostOutput),
     );
 
     const timeoutMs = spec.timeoutMs ?? 60_000;
     const watchdog = setTimeout(() => {
       void killProcessTree(child.pid);
-      fail('timeout', `The run did not answer within ${Math.round(timeoutMs / 1000)} s and was stopped.`, hostOutput);
+      fail('timeout', t('The run did not answer within {0} s and was stopped.', Math.round(timeoutMs / 1000)), hostOutput);
     }, timeoutMs + WATCHDOG_SLACK_MS);
 
     const cancel = () => {
@@ -119,14 +128,14 @@ export class RunController {
       stopTimer = setTimeout(() => {
         this.log.warn(`run ${id}: the engine host did not stop within ${STOP_GRACE_MS} ms; killing its process tree`);
         void killProcessTree(child.pid);
-        fail('cancelled', 'The run was cancelled.');
+        fail('cancelled', t('The run was cancelled.'));
       }, STOP_GRACE_MS);
     };
 
     const kill = () => {
       stopRequested = true;
       void killProcessTree(child.pid);
-      fail('cancelled', 'The run was stopped because the panel closed or the extension stopped.');
+      fail('cancelled', t('The run was stopped because the panel closed or the extension stopped.'));
     };
 
     const run: ActiveRun = { id, spec, done };

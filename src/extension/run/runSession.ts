@@ -16,6 +16,7 @@ import { scenarioTitle } from '../sections';
 import type { SettingsReader } from '../settings';
 import { paramsWithSettings, type LabSettings } from '../settingsModel';
 import { failureHint, showFailure } from './failureNotice';
+import { localizeProgress } from './progressText';
 import type { PythonLocator, PythonLookup } from './pythonLocator';
 import { RunController, type RunOutcome, type RunSpec } from './runController';
 
@@ -188,9 +189,10 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     );
     this.log.info(`run #${runId}: command ${commandLine(this.context.extensionPath, spec, python?.ok ? python.python.executable : spec.pythonPath)}`);
     let report: ((message: string) => void) | undefined;
-    const run = this.controller.start(spec, (message) => {
+    const run = this.controller.start(spec, (raw) => {
+      const message = localizeProgress(raw);
       report?.(message);
-      this.log.info(`run #${runId}: ${message}`);
+      this.log.info(`run #${runId}: ${raw}`);
       if (this.active?.runId === runId) this.active.lastProgress = message;
       this.post({ type: 'run-progress', runId, message });
     });

@@ -100,7 +100,9 @@ export async function waitForRun(page: Page, server: CodeServer, mark: RunMark, 
 async function allDrawn(frame: Frame): Promise<boolean> {
   return frame.evaluate(() => {
     const variants = (window as unknown as HookWindow).__clabTest?.variants() ?? [];
-    return variants.length > 0 && variants.every((v) => v.draws > 0);
+    // `draws` counts frames since the chart was created; a chart kept from the previous run can
+    // show its new rectangles with draws still 0, so rectangles drawn count as drawn too.
+    return variants.length > 0 && variants.every((v) => v.draws > 0 || v.rects > 0);
   });
 }
 

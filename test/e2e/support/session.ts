@@ -53,8 +53,8 @@ export function useSession(options: SessionOptions = {}): () => Session {
     const name = test.fullTitle().replace(/[^\w一-鿿-]+/g, '_').slice(0, 120);
     await session.page.screenshot({ path: join(dir, `${name}.png`) }).catch(() => undefined);
     const log = session.server.extensionHostLog();
-    const errors = log.split('\n').filter((l) => /\[error\]|concurrency-lab/i.test(l));
-    if (errors.length) console.log(`    extension-host log (errors, concurrency-lab):\n      ${errors.slice(-15).join('\n      ')}`);
+    const errors = log.split('\n').filter((l) => /\[(error|warning)\]/i.test(l) && !/marketplace|gallery/i.test(l));
+    if (errors.length) console.log(`    extension-host log (errors and warnings):\n      ${errors.slice(-15).join('\n      ')}`);
   });
   after(async function () {
     this.timeout(60_000);
