@@ -9,7 +9,7 @@ const RUNS = 15;
 export async function measureActivation(distDir) {
   const samples = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = await run(process.execPath, [join(FIXTURES, 'activate-probe.cjs'), ROOT, join(distDir, 'extension.js')]);
+    const r = await run(process.execPath, [join(FIXTURES, 'activate-probe.mjs'), ROOT, join(distDir, 'extension.js')]);
     if (r.code !== 0) throw new Error(`activation probe failed:\n${r.stderr}`);
     samples.push(JSON.parse(r.stdout.trim().split('\n').pop()));
   }

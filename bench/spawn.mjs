@@ -99,6 +99,12 @@ function printedTimes(cmd) {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
     child.on('error', reject);
-    child.on('close', () => resolve(JSON.parse(out.trim())));
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out.trim()));
+      } catch {
+        reject(new Error(`worker fixture exited with ${code} and printed no times`));
+      }
+    });
   });
 }

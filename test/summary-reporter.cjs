@@ -1,4 +1,5 @@
 // The spec reporter, plus one closing line "N passed, N failed, N skipped" that CI reads.
+/* eslint-disable @typescript-eslint/no-require-imports -- mocha loads reporters as CommonJS */
 const Mocha = require('mocha');
 const { EVENT_RUN_END } = Mocha.Runner.constants;
 

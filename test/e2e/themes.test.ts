@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ThemeName } from '../../scripts/e2e/codeServer';
 import { RESULTS } from '../../scripts/e2e/paths';
 import { openWalkthrough, runCommand } from '../../scripts/e2e/workbench';
-import { drawnVariants } from './support/demoPanel';
+import { drawnCheck, drawnVariants, panelFrame } from './support/demoPanel';
 import { quickLink, runLink } from './support/demoRun';
 import { readWalkthroughs } from './support/manifest';
 import { useSession } from './support/session';
@@ -27,13 +27,17 @@ for (const [theme, slug] of THEMES) {
 
     it(`the demo panel draws its run (screenshot panel-${slug}.png)`, async () => {
       const { page, server } = session();
-      const frame = await runLink(page, server, quickLink('en'));
+      await runLink(page, server, quickLink('en'));
       // the panel alone, full width, as a learner looking at the chart would have it
       await runCommand(page, 'View: Close Editors in Other Groups', 5_000).catch(() => undefined);
       await runCommand(page, 'View: Close Primary Side Bar', 5_000).catch(() => undefined);
+      // a webview moved or resized may be loaded again: find it afresh and wait for its charts
       await page.waitForTimeout(1500);
+      const frame = await panelFrame(page);
+      await frame.waitForFunction(drawnCheck, undefined, { timeout: 30_000 });
       const drawn = await drawnVariants(frame);
-      assert.ok(drawn.every((v) => v.rects > 0), 'every variant is drawn');
+      assert.ok(drawn.length > 0 && drawn.every((v) => v.rects > 0), 'every variant is drawn');
+      await page.waitForTimeout(500);
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: join(RESULTS, `panel-${slug}.png`) });
     });

@@ -62,7 +62,7 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
     host.send(run(1, path.join(dir, 'hang.mjs')));
     await next((m) => m.type === 'progress');
     assert.ok(await waitFor(() => processesMentioning(dir).length > 0), 'the program started');
-    await new Promise((r) => setTimeout(r, 300)); // let it report its lanes
+    await new Promise((r) => setTimeout(r, 1500)); // let it report its lanes and print its pid, even under load
     host.send({ type: 'cancel', id: 1 });
     const error = await next((m) => m.type === 'error');
     assert.equal(error.type === 'error' && error.kind, 'cancelled');

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkTrace } from '../../src/shared/traceCheck';
 import type { Trace } from '../../src/shared/trace';
@@ -7,6 +9,7 @@ import { findPackageRoot } from '../../src/engine/packageRoot';
 import { isAlive } from '../../src/engine/processTree';
 import { schedstatAvailable } from '../../src/engine/sampler';
 import { runScenario, type RunScenarioOptions } from '../../src/engine/runScenario';
+import { privateFixtures, processesMentioning, waitFor } from '../fixtures/engine/procs';
 
 const root = findPackageRoot(__dirname)!;
 const fixture = (name: string): string => path.join(root, 'test', 'fixtures', 'engine', name);
@@ -69,9 +72,10 @@ describe('engine runs (fixture programs)', () => {
   });
 
   it('times out a hung program, keeps its lanes as they were and leaves no process', async () => {
-    const e = await failure(run('hang.mjs', 'race', { lock: 'on' }, { timeoutMs: 800 }));
+    // long enough for the fixture to start and report even on a loaded machine
+    const e = await failure(run('hang.mjs', 'race', { lock: 'on' }, { timeoutMs: 3000 }));
     assert.equal(e.kind, 'timeout');
-    assert.match(e.message, /timed out after 1 s — a deadlock\?/);
+    assert.match(e.message, /timed out after 3 s — a deadlock\?/);
     const v = e.trace!.variants[0];
     assert.deepEqual(v.lanes.map((l) => l.name), ['MainThread', 'Thread-1']);
     assert.ok(v.spans.filter((s) => s.state === 'lock-wait').length === 2);
@@ -84,20 +88,28 @@ describe('engine runs (fixture programs)', () => {
 
   it('cancel stops the program and its grandchildren (in and out of its process group)', async () => {
     const abort = new AbortController();
+    const dir = privateFixtures('grandchild.mjs');
     const started = Date.now();
-    const p = run('grandchild.mjs', 'race', { lock: 'on' }, { signal: abort.signal, onProgress: () => setTimeout(() => abort.abort(), 700) });
+    const p = runScenario('race', { lock: 'on' }, { runtime: 'node', extensionRoot: root, programPath: path.join(dir, 'grandchild.mjs'), signal: abort.signal });
+    // the program and its detached grandchild mention the folder; give them time to print their pids
+    assert.ok(await waitFor(() => processesMentioning(dir).length >= 2), 'program and grandchild started');
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort();
     const e = await failure(p);
+    fs.rmSync(dir, { recursive: true });
     assert.equal(e.kind, 'cancelled');
     const pids = pidsIn(e.output);
     assert.equal(pids.length, 3, `three pids printed, got ${e.output}`);
     await assertAllGone(pids);
-    assert.ok(Date.now() - started < 10_000);
+    assert.ok(Date.now() - started < 30_000);
   });
 
   it('a timeout also stops grandchildren', async () => {
-    const e = await failure(run('grandchild.mjs', 'race', { lock: 'on' }, { timeoutMs: 700 }));
+    const e = await failure(run('grandchild.mjs', 'race', { lock: 'on' }, { timeoutMs: 3000 }));
     assert.equal(e.kind, 'timeout');
-    await assertAllGone(pidsIn(e.output));
+    const pids = pidsIn(e.output);
+    assert.equal(pids.length, 3, `three pids printed, got ${e.output}`);
+    await assertAllGone(pids);
   });
 
   it('reaps what a program leaves behind after a normal exit', async () => {
@@ -128,7 +140,7 @@ describe('engine runs (fixture programs)', () => {
 
   (schedstatAvailable() ? it : it.skip)('measures ready time when processes outnumber the cores', async function () {
     this.timeout(60_000);
-    const cores = Math.max(1, (await import('node:os')).cpus().length);
+    const cores = Math.max(1, os.cpus().length);
     const readyShare = async (n: number): Promise<number> => {
       const t = await run('oversubscribe.mjs', 'gil', { threads: n });
       const v = t.variants[0];
@@ -140,10 +152,13 @@ describe('engine runs (fixture programs)', () => {
       assert.ok(sum('running') <= cores * v.wallUs * 1.1, `running ${sum('running')} > ${cores} × wall ${v.wallUs}`);
       return sum('ready') / (sum('ready') + sum('running'));
     };
+    const quiet = os.loadavg()[0] < cores * 0.75; // sampled before our own load
     const crowded = await readyShare(cores * 2);
     const alone = await readyShare(1);
-    // twice as many busy processes as cores: about half their time waiting for a core
-    assert.ok(crowded > 0.25, `ready share with ${cores * 2} processes: ${crowded.toFixed(2)}`);
-    assert.ok(crowded > alone + 0.1, `crowded ${crowded.toFixed(2)} vs alone ${alone.toFixed(2)}`);
+    // n busy processes on c cores wait at least 1 − c/n of the time (other load only adds to it)
+    assert.ok(crowded > 1 - cores / (cores * 2) - 0.15, `ready share with ${cores * 2} processes: ${crowded.toFixed(2)}`);
+    // a lone process waits far less, unless other jobs keep the cores busy
+    if (quiet) assert.ok(crowded > alone + 0.1, `crowded ${crowded.toFixed(2)} vs alone ${alone.toFixed(2)}`);
+    else console.log(`      busy machine: ready share crowded ${crowded.toFixed(2)}, alone ${alone.toFixed(2)} (not compared)`);
   });
 });

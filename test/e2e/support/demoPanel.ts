@@ -97,13 +97,18 @@ export async function waitForRun(page: Page, server: CodeServer, mark: RunMark, 
   }
 }
 
+/**
+ * Browser-side check that the current run's timelines are drawn. `draws` counts frames since the
+ * chart was created; a chart kept from the previous run can show its new rectangles with draws
+ * still 0, so rectangles drawn count as drawn too.
+ */
+export function drawnCheck(): boolean {
+  const variants = (window as unknown as HookWindow).__clabTest?.variants() ?? [];
+  return variants.length > 0 && variants.every((v) => v.draws > 0 || v.rects > 0);
+}
+
 async function allDrawn(frame: Frame): Promise<boolean> {
-  return frame.evaluate(() => {
-    const variants = (window as unknown as HookWindow).__clabTest?.variants() ?? [];
-    // `draws` counts frames since the chart was created; a chart kept from the previous run can
-    // show its new rectangles with draws still 0, so rectangles drawn count as drawn too.
-    return variants.length > 0 && variants.every((v) => v.draws > 0 || v.rects > 0);
-  });
+  return frame.evaluate(drawnCheck);
 }
 
 export async function drawnVariants(frame: Frame): Promise<DrawnVariant[]> {
