@@ -39,7 +39,7 @@ async function vsixSize(distDir) {
       for (const k of missing) nls[k] = k;
       writeFileSync(join(dir, 'package.nls.json'), JSON.stringify(nls, null, 2));
     }
-    const r = await run('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '-o', out], { cwd: dir });
+    const r = await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', out], { cwd: dir });
     if (r.code !== 0) return { bytes: NaN, note: `vsce failed: ${(r.stdout + r.stderr).trim().split('\n').pop()}` };
     const note = missing.length ? `package.nls.json lacks ${missing.join(', ')}: filled in to package (vsce refuses the manifest as is)` : '';
     return { bytes: statSync(out).size, note };

@@ -22,6 +22,11 @@ export const GLYPHS: Record<LaneState, Glyph> = {
 };
 const KILLED = { char: '✕', colour: '1;31', label: 'killed' };
 
+/** Fits a lane name in `width`, keeping its end: pool threads differ only in their suffix. */
+export function fitName(name: string, width: number): string {
+  return name.length <= width ? name.padEnd(width) : `…${name.slice(name.length - width + 1)}`;
+}
+
 const paint = (g: { char: string; colour: string }, colour: boolean): string => (colour ? `\x1b[${g.colour}m${g.char}\x1b[0m` : g.char);
 
 /** The state covering most of each of `width` slices of [0, scaleUs). */
@@ -43,7 +48,7 @@ export function laneCells(v: Variant, lane: number, width: number, scaleUs: numb
 export function renderTimeline(trace: Trace, opts: { width?: number; colour?: boolean } = {}): string {
   const colour = opts.colour ?? false;
   const names = trace.variants.flatMap((v) => v.lanes.map((l) => l.name + (l.daemon ? '*' : '')));
-  const nameWidth = Math.min(20, Math.max(8, ...names.map((n) => n.length)));
+  const nameWidth = Math.min(22, Math.max(8, ...names.map((n) => n.length)));
   const width = Math.max(20, (opts.width ?? 80) - nameWidth - 3);
   const scaleUs = Math.max(1, ...trace.variants.map((v) => Math.max(v.wallUs, ...v.spans.map((s) => s.end))));
   const lines: string[] = [];
@@ -54,7 +59,7 @@ export function renderTimeline(trace: Trace, opts: { width?: number; colour?: bo
       for (const m of v.marks) {
         if (m.lane === lane.id && m.kind === 'killed') cells[Math.min(width - 1, Math.floor((m.at / scaleUs) * width))] = paint(KILLED, colour);
       }
-      const name = (lane.name + (lane.daemon ? '*' : '')).slice(0, nameWidth).padEnd(nameWidth);
+      const name = fitName(lane.name + (lane.daemon ? '*' : ''), nameWidth);
       lines.push(`  ${name} ${cells.join('')}`);
     }
   }

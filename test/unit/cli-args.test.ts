@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { CliArgError, parseCliArgs } from '../../src/engine/cliArgs';
 import { renderVariantTable } from '../../src/engine/cliTable';
-import { laneCells, renderTimeline } from '../../src/engine/cliTimeline';
+import { fitName, laneCells, renderTimeline } from '../../src/engine/cliTimeline';
 import type { Trace } from '../../src/shared/trace';
 
 const err = (argv: string[]): string => {
@@ -60,5 +60,7 @@ describe('cli table and timeline', () => {
     assert.match(text, /legend: .*running.*killed/);
     assert.ok(!text.includes('\u001b['), 'no colour codes unless asked');
     assert.ok(renderTimeline(trace, { width: 60, colour: true }).includes('\u001b[32m█'));
+    assert.equal(fitName('ThreadPoolExecutor-0_12', 10), '…utor-0_12', 'keeps the distinguishing end');
+    assert.equal(fitName('Main', 6), 'Main  ');
   });
 });
