@@ -29,6 +29,7 @@ for (const [theme, slug] of THEMES) {
       const { page, server } = session();
       await runLink(page, server, quickLink('en'));
       // the panel alone, full width, as a learner looking at the chart would have it
+      await page.locator('.tabs-container .tab', { hasText: 'Concurrency Demo' }).first().click();
       await runCommand(page, 'View: Close Editors in Other Groups', 5_000).catch(() => undefined);
       await runCommand(page, 'View: Close Primary Side Bar', 5_000).catch(() => undefined);
       // a webview moved or resized may be loaded again: find it afresh and wait for its charts
