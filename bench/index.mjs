@@ -63,5 +63,6 @@ const header = [
 ].join('\n');
 
 const markdown = `# Benchmark results\n\n${header}\n\n${table}\n\nRun with \`npm run bench\`; what each row means: bench/README.md.\n`;
-writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), markdown);
+// Only a full run replaces bench/RESULTS.md; a partial one goes to bench/out.
+writeFileSync(only.length ? join(ROOT, 'bench', 'out', 'RESULTS-partial.md') : join(ROOT, 'bench', 'RESULTS.md'), markdown);
 console.log(`${header}\n\n${table}`);

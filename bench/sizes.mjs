@@ -14,7 +14,7 @@ function missingNlsKeys() {
   return [...new Set([...manifest.matchAll(/"%([\w.-]+)%"/g)].map((m) => m[1]))].filter((k) => !(k in nls));
 }
 
-const lastLine = (r) => (r.stdout + r.stderr).trim().split('\n').filter(Boolean).pop()?.slice(0, 200) ?? '';
+const lastLine = (r) => ((r.stdout + r.stderr).trim().split('\n').filter(Boolean).pop() ?? '').replace(/^\s*ERROR\s*/, '').split('. ').slice(0, 2).join('. ');
 
 /**
  * Packages the VSIX from a copy of exactly what ships (manifest, strings, docs, l10n, media,

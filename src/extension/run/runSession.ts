@@ -105,7 +105,9 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       scenario: scenario.id,
       runtime,
       params: request.params,
-      pythonPath: settings.pythonPath,
+      // The interpreter already found and checked, by its real path: a version-manager shim on PATH
+      // costs 150–700 ms per start, and the host would check it again.
+      pythonPath: python?.ok ? python.python.executable : settings.pythonPath,
       programPath: options.programPath,
       timeoutMs: settings.timeoutSeconds * 1000,
       // The host finds the shipped programs and tracer from here, wherever the bundle runs from.
