@@ -35,16 +35,28 @@ export async function openWorkbench(browser: Browser, url: string, locale?: stri
   return page;
 }
 
-/** Runs a command by its palette title (exact label match, so similar titles do not win). */
+/**
+ * Runs a command by its palette title (exact label match, so similar titles do not win). Retried:
+ * a webview that takes focus while it loads closes the palette under the test's fingers.
+ */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
-  // Keys typed while a webview (walkthrough media, the demo panel) has focus stay in its iframe.
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 20_000 });
-  await input.fill(`>${title}`);
-  await pickRow(page, title, timeoutMs);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      // Keys typed while a webview (walkthrough media, the demo panel) has focus stay in its iframe.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      await pickRow(page, title, timeoutMs);
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
 }
 
 /**

@@ -40,10 +40,8 @@ export function useSession(options: SessionOptions = {}): () => Session {
     session = { server, browser, page };
   });
   beforeEach(async function () {
-    this.timeout(60_000);
-    if (!session) return;
-    await runCommand(session.page, 'View: Close All Editors');
-    await session.page.keyboard.press('Escape');
+    this.timeout(90_000);
+    if (session) await resetWorkbench(session.page);
   });
   afterEach(async function () {
     const test = this.currentTest;
@@ -66,4 +64,31 @@ export function useSession(options: SessionOptions = {}): () => Session {
     if (!session) throw new Error('the code-server session did not start (see the before hook)');
     return session;
   };
+}
+
+/**
+ * Closes every editor. A failing reset must not fail the hook (mocha would then skip the rest of
+ * the block), so a dialog left open is reported, dismissed, and the reset tried once more.
+ */
+async function resetWorkbench(page: Page): Promise<void> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await runCommand(page, 'View: Close All Editors', 20_000);
+      await page.keyboard.press('Escape');
+      return;
+    } catch (error) {
+      const dialog = page.locator('.monaco-dialog-box');
+      if (await dialog.isVisible().catch(() => false)) {
+        console.log(`    (reset: a dialog was open: ${(await dialog.innerText()).replace(/\s+/g, ' ').slice(0, 200)})`);
+        mkdirSync(join(RESULTS, 'failures'), { recursive: true });
+        await page.screenshot({ path: join(RESULTS, 'failures', `dialog-${Date.now()}.png`) }).catch(() => undefined);
+        const cancel = dialog.locator('.monaco-button', { hasText: /cancel|close|取消/i }).first();
+        if (await cancel.isVisible().catch(() => false)) await cancel.click();
+        else await page.keyboard.press('Escape');
+      } else {
+        console.log(`    (reset attempt ${attempt} failed: ${String(error).split('\n')[0]})`);
+        await page.keyboard.press('Escape');
+      }
+    }
+  }
 }
