@@ -36,7 +36,7 @@ export const LESSON_KEYS = {
   oneCore: '{0}: {1} — with one core there is nothing to run in parallel on',
   ioOverlap: '{0}: {1} — while one thread waits for I/O, the others run',
   raceLost: '{0}: {1} of {2} updates were lost to the race',
-  raceOk: '{0}: the result is right; threads waited {1} for the lock',
+  raceOk: '{0}: the result is right; the threads waited {1} for the lock in total',
   poolBest: 'Pool of {0} was fastest ({1}); more workers than tasks or cores only wait',
   daemonKilled: '{0}: {1} daemon lanes were cut off when the main thread ended',
   daemonWaited: '{0}: the program waited for its non-daemon threads to finish',

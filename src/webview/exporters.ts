@@ -70,7 +70,7 @@ export function timelineSvg(all: VariantSeries[], range: [number, number], theme
   let y = 10;
   const k = plotW / (range[1] - range[0] || 1);
   for (const series of all) {
-    parts.push(`<text x="0" y="${y + 14}" font-weight="bold">${xml(series.variant.title)} — ${xml(texts.ms(series.variant.wallUs / 1000))}</text>`);
+    parts.push(`<text x="0" y="${y + 14}" font-weight="bold">${xml(texts.variant(series.variant.title))} — ${xml(texts.ms(series.variant.wallUs / 1000))}</text>`);
     y += 24;
     for (const lane of series.lanes) {
       const name = lane.lane.daemon ? `${lane.lane.name} (${texts.t('daemon')})` : lane.lane.name;

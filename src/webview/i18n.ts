@@ -18,6 +18,12 @@ export class Texts {
     });
   }
 
+  /** A variant title as the engine names it (English), localized; "Pool of 4" keeps its number. */
+  variant(title: string): string {
+    const pool = /^Pool of (\d+)$/.exec(title);
+    return pool ? this.t('Pool of {0}', pool[1]) : this.t(title);
+  }
+
   /** Milliseconds with precision that suits the magnitude (12.3 ms, 1 234 ms). */
   ms(value: number): string {
     const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;

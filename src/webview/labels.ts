@@ -6,7 +6,7 @@ export const STATE_LABEL: Record<LaneState, string> = {
   ready: 'Ready (waiting for the GIL or a core)',
   sleeping: 'Sleeping',
   io: 'Waiting for I/O',
-  'lock-wait': 'Waiting for a lock',
+  'lock-wait': 'Waiting for a lock or a join',
   idle: 'Idle in the pool',
   done: 'Done',
 };

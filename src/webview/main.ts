@@ -135,7 +135,7 @@ class App {
         break;
       case 'run-result':
         this.controls.setRunning(false);
-        this.status.textContent = t('Finished: {0} variants measured.', msg.trace.variants.length);
+        this.status.textContent = msg.trace.variants.length === 1 ? t('Finished: 1 variant measured.') : t('Finished: {0} variants measured.', msg.trace.variants.length);
         this.controls.showRequest({ scenario: msg.trace.scenario as RunRequest['scenario'], runtime: msg.trace.runtime, params: msg.trace.params });
         this.store.add({ trace: msg.trace }, true);
         this.fillRuns();

@@ -61,7 +61,7 @@ export class RunView {
     }
     const { trace } = entry;
     this.series = trace.variants.map(buildVariantSeries);
-    this.figures = variantFigures(trace);
+    this.figures = variantFigures(trace).map((f) => ({ ...f, title: this.texts.variant(f.title) }));
     this.scale.reset(Math.max(0.001, ...this.series.map((s) => s.endMs)));
     const width = this.chartWidth();
 
@@ -83,7 +83,7 @@ export class RunView {
     for (const s of this.series) {
       const chart: TimelineChart = new TimelineChart(s, { ...context, onDrawn: () => this.noteDrawn(chart) }, width);
       this.timelines.push(chart);
-      const heading = el('h4', { text: `${s.variant.title} — ${this.texts.ms(s.variant.wallUs / 1000)}` });
+      const heading = el('h4', { text: `${this.texts.variant(s.variant.title)} — ${this.texts.ms(s.variant.wallUs / 1000)}` });
       const wrap = el('div', { className: 'variant' }, heading);
       if (s.variant.error) wrap.append(el('p', { className: 'bad', text: s.variant.error }));
       wrap.append(s.lanes.length ? chart.root : el('p', { className: 'empty', text: t('No lanes were recorded.') }));
@@ -147,7 +147,7 @@ export class RunView {
   }
 
   png(): string {
-    const canvases = this.timelines.map((c) => ({ title: c.series.variant.title, canvas: c.canvas }));
+    const canvases = this.timelines.map((c) => ({ title: this.texts.variant(c.series.variant.title), canvas: c.canvas }));
     if (this.timing) canvases.unshift({ title: this.texts.t('Wall time per variant'), canvas: this.timing.canvas });
     return chartsPng(canvases, this.theme);
   }

@@ -26,7 +26,7 @@ export function renderLaneTables(all: VariantSeries[], texts: Texts): HTMLElemen
         el('td', { className: 'num', text: String(lane.markAt.length) }),
       );
     });
-    return el('table', { className: 'lane-table' }, el('caption', { text: t('Time per state in {0}', series.variant.title) }), el('thead', {}, head), el('tbody', {}, ...rows));
+    return el('table', { className: 'lane-table' }, el('caption', { text: t('Time per state in {0}', texts.variant(series.variant.title)) }), el('thead', {}, head), el('tbody', {}, ...rows));
   });
   return el('div', { className: 'lane-tables' }, ...tables);
 }

@@ -43,7 +43,7 @@ export class TimelineChart {
     this.root.setAttribute('role', 'img');
     this.root.setAttribute(
       'aria-label',
-      texts.t('Thread-state timeline of {0}: {1} lanes. Plus and minus zoom, arrow keys pan, 0 resets.', series.variant.title, series.lanes.length),
+      texts.t('Thread-state timeline of {0}: {1} lanes. Plus and minus zoom, arrow keys pan, 0 resets.', texts.variant(series.variant.title), series.lanes.length),
     );
     const labels = laneLabels(series, texts);
     const n = series.lanes.length;

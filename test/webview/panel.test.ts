@@ -112,7 +112,7 @@ describe('demo panel webview (Chromium)', function () {
     assert.ok(sizes.length === 2 && sizes.every(([w, cw]) => w === cw * 2), JSON.stringify(sizes));
     const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 3, 'lock-wait'));
     assert.ok(at);
-    assert.match((await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '', /^ThreadPoolExecutor-0_2 · Waiting for a lock/);
+    assert.match((await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '', /^ThreadPoolExecutor-0_2 · Waiting for a lock or a join/);
   });
 
   it('shows a tooltip with lane, state, start and duration on hover', async () => {
