@@ -10,7 +10,8 @@ import { registerRunDemo } from './commands/runDemo';
 import { LessonProgress } from './lessonProgress';
 import { QUIZ_QUESTIONS } from './quiz/questions';
 import { QuizCommand } from './quiz/quizCommand';
-import { PythonLocator } from './run/pythonLocator';
+import { PythonLocator, engineFindPython, preferPythonExtension } from './run/pythonLocator';
+import { pythonExtensionInterpreter } from './run/pythonExtension';
 import { RunController } from './run/runController';
 import { RunSession } from './run/runSession';
 import { SettingsReader } from './settings';
@@ -23,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
   const log = vscode.window.createOutputChannel('Concurrency Lab', { log: true });
   const controller = new RunController(context.asAbsolutePath('dist/engineHost.js'), log, (message, ...args) => vscode.l10n.t(message, ...args));
   const settings = new SettingsReader(log);
-  const python = new PythonLocator();
+  const python = new PythonLocator(preferPythonExtension(engineFindPython, pythonExtensionInterpreter));
   const progress = new LessonProgress(context.globalState);
   const session = new RunSession(context, controller, settings, python, progress, log, toChromeTrace);
   const programs = new ProgramCommands(context, session, progress, log);

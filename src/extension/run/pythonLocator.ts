@@ -3,9 +3,8 @@
  * Python is there. It asks the engine's own discovery (the host checks again when it runs), so the
  * extension and the engine never disagree on which interpreter counts.
  *
- * The Python extension's API (`@vscode/python-extension`, not a dependency here) would plug in as
- * another `FindPython`: ask `environments.getActiveEnvironmentPath()` first, pass that path to
- * `findPython` as `explicitPath` (so it is still version-checked), and fall back to plain discovery.
+ * Order: the Concurrency Lab › Python Path setting; else the Python extension's active interpreter
+ * (`preferPythonExtension`, still version-checked); else the engine's own search.
  */
 import { findPython } from '../../engine/python/findPython';
 
@@ -26,6 +25,19 @@ export const engineFindPython: FindPython = async (configuredPath) => {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 };
+
+/** Wraps `find` so that, with no configured path, the Python extension's choice is tried first. */
+export function preferPythonExtension(find: FindPython, chosenByPythonExtension: () => Promise<string | undefined>): FindPython {
+  return async (configuredPath) => {
+    if (configuredPath) return find(configuredPath);
+    const chosen = await chosenByPythonExtension();
+    if (chosen) {
+      const found = await find(chosen);
+      if (found.ok) return found;
+    }
+    return find(undefined);
+  };
+}
 
 /** Caches a found interpreter per configured path: it only changes when the setting does. */
 export class PythonLocator {
