@@ -31,7 +31,7 @@ export class TimingChart {
     this.plot = new uPlot(
       {
         width,
-        height: 200,
+        height: 150, // short: the timelines below are the heart of the panel and should start above the fold
         legend: { show: false },
         cursor: { show: false },
         scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { auto: false, range: [0, top] } },
