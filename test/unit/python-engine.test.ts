@@ -5,10 +5,10 @@
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runScenario, RunError } from '../../src/engine/index';
+import { runScenario } from '../../src/engine/index';
 import { isAlive } from '../../src/engine/processTree';
 import type { Trace, Variant, LaneState } from '../../src/shared/trace';
-import { PYTHON_FIXTURES } from '../fixtures/python/pythonHarness';
+import { PYTHON_FIXTURES, rejection } from '../fixtures/python/pythonHarness';
 
 const run = (id: string, params: Record<string, unknown>, extra: Parameters<typeof runScenario>[2] = {}): Promise<Trace> =>
   runScenario(id, params, { runtime: 'python', ...extra });
@@ -25,15 +25,6 @@ function timeIn(v: Variant, state: LaneState, kind?: string): number {
   return v.spans.filter((s) => s.state === state && lanes.has(s.lane)).reduce((sum, s) => sum + s.end - s.start, 0);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RunError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof RunError, String(error));
-    return error;
-  }
-  assert.fail('expected the run to fail');
-}
 
 /** Runs `attempt` up to `tries` times until `check` passes: a busy neighbour may steal a core once. */
 async function withRetries<T>(tries: number, attempt: () => Promise<T>, check: (t: T) => void): Promise<T> {

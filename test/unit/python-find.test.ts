@@ -6,10 +6,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RunError } from '../../src/engine/errors';
 import { candidates, findPython } from '../../src/engine/python/findPython';
 import { PythonRuntime } from '../../src/engine/python/pythonRuntime';
-import { installedPythons, PACKAGE_ROOT, PROGRAMS_DIR } from '../fixtures/python/pythonHarness';
+import { installedPythons, PACKAGE_ROOT, PROGRAMS_DIR, rejection } from '../fixtures/python/pythonHarness';
 
 const posix = process.platform !== 'win32';
 
@@ -21,15 +20,6 @@ function fakePython(dir: string, version: [number, number, number]): string {
   return file;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RunError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof RunError, String(error));
-    return error;
-  }
-  assert.fail('expected a RunError');
-}
 
 describe('python discovery (findPython) and the python runtime', function () {
   this.timeout(30_000);
