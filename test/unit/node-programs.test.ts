@@ -6,10 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TinyCollector, type Connection, type JsonEvent } from '../fixtures/tinyCollector';
 
 const PROGRAMS = path.resolve(__dirname, '../../../media/programs/node');
 const TOKEN = 'test-token';
@@ -43,11 +43,7 @@ function runNode(file: string, args: string[], env: NodeJS.ProcessEnv = {}, time
   });
 }
 
-type Event = Record<string, unknown> & { k: string };
-
-interface Connection {
-  events: Event[];
-}
+type Event = JsonEvent;
 
 interface TracedRun extends ProgramRun {
   connections: Connection[];
@@ -57,27 +53,10 @@ interface TracedRun extends ProgramRun {
 
 /** Runs a program against a minimal collector: answers hello with sync, records every line. */
 async function runTraced(file: string, args: string[]): Promise<TracedRun> {
-  const connections: Connection[] = [];
-  const server = net.createServer((socket) => {
-    const conn: Connection = { events: [] };
-    connections.push(conn);
-    let pending = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      pending += chunk;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const event = JSON.parse(pending.slice(0, nl)) as Event;
-        pending = pending.slice(nl + 1);
-        conn.events.push(event);
-        if (event.k === 'hello') socket.write(JSON.stringify({ k: 'sync', t: Number(process.hrtime.bigint()) }) + '\n');
-      }
-    });
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
+  const collector = await TinyCollector.start();
   try {
-    const run = await runNode(file, args, { CLAB_TRACE: `127.0.0.1:${port}:${TOKEN}` });
+    const run = await runNode(file, args, collector.env(TOKEN));
+    const connections = collector.connections;
     const events = connections
       .flatMap((c) => c.events.slice(2))
       .map((e, i) => ({ e, i }))
@@ -85,7 +64,7 @@ async function runTraced(file: string, args: string[]): Promise<TracedRun> {
       .map(({ e }) => e);
     return { ...run, connections, events };
   } finally {
-    server.close();
+    await collector.close();
   }
 }
 
