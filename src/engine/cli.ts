@@ -1,8 +1,10 @@
 /**
- * `concurrency-lab`: the demos in a terminal, on the same engine as the extension.
+ * `concurrency-lab`: the demos and any program in a terminal, on the same engine as the extension.
+ *   concurrency-lab trace app.py [-- ARGS…]
  *   concurrency-lab list
  *   concurrency-lab run gil --threads 4 [--json] [--trace out.json]
- * Exit codes: 0 ok, 1 the run failed, 2 bad arguments, 130 interrupted (Ctrl-C).
+ * Exit codes: 0 ok (for trace: the program exited 0), 1 the run or the program failed, 2 bad
+ * arguments, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (every process of the run is stopped).
  */
 import * as fs from 'node:fs';
 import { toChromeTrace } from '../shared/chromeTrace';
@@ -13,6 +15,8 @@ import { renderScenarioList, renderVariantTable } from './cliTable';
 import { renderTimeline } from './cliTimeline';
 import { RunError } from './errors';
 import { runScenario } from './runScenario';
+import { renderTraceReport } from './cliReport';
+import { traceProgram } from './traceProgram';
 
 const OUTPUT_LINES_ON_ERROR = 30;
 
@@ -21,15 +25,80 @@ function writeTrace(file: string, trace: Trace): void {
   process.stderr.write(`wrote ${file} (Chrome Trace Event format: open it in Perfetto or chrome://tracing)\n`);
 }
 
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** Stops the run on SIGINT, SIGTERM or SIGHUP (closing the terminal), so no program outlives us. */
+function watchSignals(abort: AbortController): { exitCode: () => number | undefined; dispose: () => void } {
+  let caught: string | undefined;
+  const handlers = Object.keys(SIGNAL_EXIT).map((sig) => {
+    const handler = (): void => {
+      caught ??= sig;
+      process.stderr.write('\nstopping…\n');
+      abort.abort();
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  return {
+    exitCode: () => (caught ? SIGNAL_EXIT[caught] : undefined),
+    dispose: () => handlers.forEach(([sig, h]) => process.off(sig, h)),
+  };
+}
+
+function printOutputTail(output: string | undefined): void {
+  if (!output) return;
+  const tail = output.trimEnd().split('\n').slice(-OUTPUT_LINES_ON_ERROR).join('\n');
+  process.stderr.write(`--- program output (last lines) ---\n${tail}\n`);
+}
+
+function tryWriteTrace(file: string, trace: Trace): boolean {
+  try {
+    writeTrace(file, trace);
+    return true;
+  } catch (e) {
+    process.stderr.write(`concurrency-lab: could not write ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return false;
+  }
+}
+
+async function traceCmd(cmd: Extract<CliCommand, { cmd: 'trace' }>): Promise<number> {
+  const abort = new AbortController();
+  const signals = watchSignals(abort);
+  // With --json, stdout carries only the trace: the program's own stdout goes to stderr.
+  const toStdout = cmd.json ? process.stderr : process.stdout;
+  try {
+    const trace = await traceProgram(cmd.file, cmd.args, {
+      runtime: cmd.runtime,
+      pythonPath: cmd.pythonPath,
+      timeoutMs: cmd.timeoutMs,
+      signal: abort.signal,
+      onOutput: (stream, text) => (stream === 'stdout' ? toStdout : process.stderr).write(text),
+    });
+    let written = true;
+    if (cmd.traceFile) written = tryWriteTrace(cmd.traceFile, trace);
+    if (cmd.json) {
+      process.stdout.write(`${JSON.stringify(trace)}\n`);
+    } else {
+      const tty = process.stdout.isTTY === true;
+      const colour = tty && !process.env.NO_COLOR;
+      process.stdout.write(`\n${renderTraceReport(trace, { width: process.stdout.columns ?? 100, colour, timeline: tty || cmd.timeline })}\n`);
+    }
+    const v = trace.variants[0];
+    return v && v.exitCode === 0 && !v.error && written ? 0 : 1;
+  } catch (e) {
+    const bySignal = signals.exitCode();
+    if (bySignal !== undefined) return bySignal;
+    if (!(e instanceof RunError)) throw e;
+    process.stderr.write(`concurrency-lab: ${e.kind === 'bad-params' ? '' : `${e.kind}: `}${e.message}\n`);
+    return e.kind === 'bad-params' ? 2 : 1;
+  } finally {
+    signals.dispose();
+  }
+}
+
 async function run(cmd: Extract<CliCommand, { cmd: 'run' }>): Promise<number> {
   const abort = new AbortController();
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    process.stderr.write('\nstopping…\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const signals = watchSignals(abort);
   try {
     const trace = await runScenario(cmd.scenario, cmd.params, {
       runtime: cmd.runtime, // unset: Python when found, else Node with a note
@@ -39,7 +108,7 @@ async function run(cmd: Extract<CliCommand, { cmd: 'run' }>): Promise<number> {
       signal: abort.signal,
       onProgress: (p) => process.stderr.write(p.variant ? `running ${p.message}…\n` : `note: ${p.message}\n`),
     });
-    if (cmd.traceFile) writeTrace(cmd.traceFile, trace);
+    const written = cmd.traceFile ? tryWriteTrace(cmd.traceFile, trace) : true;
     if (cmd.json) {
       process.stdout.write(`${JSON.stringify(trace)}\n`);
     } else {
@@ -50,23 +119,21 @@ async function run(cmd: Extract<CliCommand, { cmd: 'run' }>): Promise<number> {
         process.stdout.write(`\n${renderTimeline(trace, { width: process.stdout.columns ?? 100, colour })}\n`);
       }
     }
-    return 0;
+    return written ? 0 : 1;
   } catch (e) {
-    if (interrupted) return 130;
+    const bySignal = signals.exitCode();
+    if (bySignal !== undefined) return bySignal;
     if (!(e instanceof RunError)) throw e;
     if (e.kind === 'bad-params') {
       process.stderr.write(`concurrency-lab: ${e.message}\n`);
       return 2;
     }
     process.stderr.write(`concurrency-lab: ${e.kind}: ${e.message}\n`);
-    if (e.output) {
-      const tail = e.output.trimEnd().split('\n').slice(-OUTPUT_LINES_ON_ERROR).join('\n');
-      process.stderr.write(`--- program output (last lines) ---\n${tail}\n`);
-    }
-    if (e.trace && cmd.traceFile) writeTrace(cmd.traceFile, e.trace);
+    printOutputTail(e.output);
+    if (e.trace && cmd.traceFile) tryWriteTrace(cmd.traceFile, e.trace);
     return 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    signals.dispose();
   }
 }
 
@@ -88,6 +155,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'run':
       return run(cmd);
+    case 'trace':
+      return traceCmd(cmd);
   }
 }
 

@@ -23,9 +23,24 @@ export type CliCommand =
       traceFile?: string;
       /** Print the timeline even when stdout is not a terminal. */
       timeline: boolean;
+    }
+  | {
+      cmd: 'trace';
+      /** As given: resolved from the caller's folder, and passed to the program unchanged. */
+      file: string;
+      /** The program's own arguments, untouched. */
+      args: string[];
+      runtime?: Runtime;
+      pythonPath?: string;
+      timeoutMs?: number;
+      json: boolean;
+      traceFile?: string;
+      timeline: boolean;
     };
 
 export const USAGE = `usage:
+  concurrency-lab trace FILE [--runtime python|node] [--python PATH] [--timeout SECONDS]
+                      [--json] [--trace OUT] [--timeline] [-- ARGS…]
   concurrency-lab list [--json]
   concurrency-lab run <scenario> [--runtime node|python] [--python PATH] [--program FILE]
                       [--threads N] [--tasks N] [--scale X] [--lock|--no-lock] [--pools 1,2,4]
@@ -38,6 +53,70 @@ function number(flag: string, value: string): number {
   return Number(value);
 }
 
+/** The longest timeout a timer can hold (2³¹−1 ms), in seconds. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+function timeoutMs(flag: string, value: string): number {
+  const s = number(flag, value);
+  if (!(s > 0) || s > MAX_TIMEOUT_S) throw new CliArgError(`${flag} must be more than 0 and at most ${MAX_TIMEOUT_S} seconds, got ${value}`);
+  return Math.round(s * 1000);
+}
+
+function runtimeArg(flag: string, v: string): Runtime {
+  if (v !== 'node' && v !== 'python') throw new CliArgError(`${flag} must be node or python, got "${v}"`);
+  return v;
+}
+
+/**
+ * `trace FILE [flags] [-- ARGS…]`: our flags come before `--` (or before FILE); everything after
+ * `--`, and any plain word after FILE, goes to the program untouched.
+ */
+function parseTrace(argv: string[]): Extract<CliCommand, { cmd: 'trace' }> {
+  const dashDash = argv.indexOf('--');
+  const ours = dashDash >= 0 ? argv.slice(0, dashDash) : argv;
+  const programArgs = dashDash >= 0 ? argv.slice(dashDash + 1) : [];
+  const rest = tokens(ours);
+  let file: string | undefined;
+  const out: Omit<Extract<CliCommand, { cmd: 'trace' }>, 'file' | 'args'> = { cmd: 'trace', json: false, timeline: false };
+  const extra: string[] = [];
+  const take = (flag: string): string => {
+    const v = rest.shift();
+    if (v === undefined || v.startsWith('--')) throw new CliArgError(`${flag} needs a value`);
+    return v;
+  };
+  while (rest.length) {
+    const a = rest.shift() as string;
+    switch (a) {
+      case '--runtime':
+        out.runtime = runtimeArg(a, take(a));
+        break;
+      case '--python':
+        out.pythonPath = take(a);
+        break;
+      case '--timeout':
+        out.timeoutMs = timeoutMs(a, take(a));
+        break;
+      case '--json':
+        out.json = true;
+        break;
+      case '--timeline':
+        out.timeline = true;
+        break;
+      case '--trace':
+        out.traceFile = take(a);
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') {
+          throw new CliArgError(`unknown flag "${a}" (the program's own arguments go after "--", e.g. trace app.py -- ${a})`);
+        }
+        if (file === undefined) file = a;
+        else extra.push(a);
+    }
+  }
+  if (file === undefined) throw new CliArgError('trace needs a program file, e.g. "trace app.py"');
+  return { ...out, file, args: [...extra, ...programArgs] };
+}
+
 /** Splits `--flag=value` into two tokens so both spellings work. */
 function tokens(argv: string[]): string[] {
   return argv.flatMap((a) => {
@@ -48,14 +127,16 @@ function tokens(argv: string[]): string[] {
 
 export function parseCliArgs(argv: string[]): CliCommand {
   const args = tokens(argv);
-  if (args.length === 0 || args.includes('--help') || args.includes('-h') || args[0] === 'help') return { cmd: 'help' };
+  const ownArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (args.length === 0 || ownArgs.includes('--help') || ownArgs.includes('-h') || args[0] === 'help') return { cmd: 'help' };
+  if (argv[0] === 'trace') return parseTrace(argv.slice(1));
   const [command, ...rest] = args;
   if (command === 'list') {
     const extra = rest.filter((a) => a !== '--json');
     if (extra.length) throw new CliArgError(`list takes no argument "${extra[0]}"`);
     return { cmd: 'list', json: rest.includes('--json') };
   }
-  if (command !== 'run') throw new CliArgError(`unknown command "${command}" (expected list or run)`);
+  if (command !== 'run') throw new CliArgError(`unknown command "${command}" (expected trace, run or list)`);
   const scenario = rest.shift();
   if (!scenario || scenario.startsWith('-')) throw new CliArgError('run needs a scenario, e.g. "run gil" (see "list")');
   const out: Extract<CliCommand, { cmd: 'run' }> = { cmd: 'run', scenario, params: {}, json: false, timeline: false };
@@ -67,12 +148,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
   while (rest.length) {
     const flag = rest.shift() as string;
     switch (flag) {
-      case '--runtime': {
-        const v = take(flag);
-        if (v !== 'node' && v !== 'python') throw new CliArgError(`--runtime must be node or python, got "${v}"`);
-        out.runtime = v;
+      case '--runtime':
+        out.runtime = runtimeArg(flag, take(flag));
         break;
-      }
       case '--python':
         out.pythonPath = take(flag);
         break;
@@ -96,12 +174,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
         out.params.pools = v.split(',').map((p) => number('--pools', p.trim()));
         break;
       }
-      case '--timeout': {
-        const s = number(flag, take(flag));
-        if (!(s > 0)) throw new CliArgError(`--timeout must be more than 0 seconds, got ${s}`);
-        out.timeoutMs = Math.round(s * 1000);
+      case '--timeout':
+        out.timeoutMs = timeoutMs(flag, take(flag));
         break;
-      }
       case '--json':
         out.json = true;
         break;

@@ -1,6 +1,10 @@
-/** The CLI's table of variants: wall and CPU time, speedup against the first variant, outcome. */
+/**
+ * The CLI's tables: per variant wall and CPU time, speedup against the first variant and outcome
+ * (with the exit status when it was not 0); then the time all lanes spent in each state; then, for
+ * a timed-out run, where each thread was stuck.
+ */
 import { SCENARIOS } from '../shared/scenarios';
-import type { Outcome, Trace, Variant } from '../shared/trace';
+import { LANE_STATES, type LaneState, type Outcome, type Trace, type Variant } from '../shared/trace';
 
 /** Lays out rows in columns; `align` has one 'l' or 'r' per column. */
 function pad(cells: string[][], align: string): string {
@@ -25,18 +29,63 @@ function speedup(first: Variant, v: Variant): string {
   return v.wallUs > 0 && first.wallUs > 0 ? `${(first.wallUs / v.wallUs).toFixed(2)}×` : '–';
 }
 
+/** "exit code 1", "killed by SIGTERM"; empty for a clean exit or when the trace does not say. */
+export function describeExit(v: Variant): string {
+  if (v.exitCode === undefined || v.exitCode === 0) return '';
+  if (v.exitCode === null) return v.signal ? `killed by ${v.signal}` : 'killed by a signal';
+  return `exit code ${v.exitCode}`;
+}
+
+/** Always shown: the CPU split and the two synchronization waits; other states when they occur. */
+const ALWAYS: readonly LaneState[] = ['running', 'core-wait', 'gil-wait', 'lock-wait', 'join-wait'];
+
+/** Milliseconds all lanes of each variant spent in each state (done left out), one column per state. */
+export function renderStateTable(trace: Trace): string {
+  const totals = trace.variants.map((v) => {
+    const t = new Map<LaneState, number>();
+    for (const s of v.spans) if (s.end > s.start) t.set(s.state, (t.get(s.state) ?? 0) + s.end - s.start);
+    return t;
+  });
+  const states = LANE_STATES.filter((s) => s !== 'done' && (ALWAYS.includes(s) || totals.some((t) => (t.get(s) ?? 0) > 0)));
+  const rows = [['ms, all lanes', ...states]];
+  trace.variants.forEach((v, i) => rows.push([v.title, ...states.map((s) => ms(totals[i].get(s) ?? 0))]));
+  return pad(rows, `l${'r'.repeat(states.length)}`);
+}
+
+/** Where each thread of a timed-out variant was stuck, and the deadlock cycle when there is one. */
+export function renderStuck(trace: Trace): string {
+  const out: string[] = [];
+  for (const v of trace.variants) {
+    if (!v.stuck) continue;
+    const name = (id: number): string => v.lanes.find((l) => l.id === id)?.name ?? `lane ${id}`;
+    out.push(`stuck when ${v.title} was stopped:`);
+    for (const t of v.stuck.threads) {
+      const f = t.frames[t.frames.length - 1];
+      const waits = t.waitsFor ? `, waits for ${t.waitsFor}${t.heldBy !== undefined ? ` held by ${name(t.heldBy)}` : ''}` : '';
+      out.push(`  ${name(t.lane)}: ${f ? `${f.file}:${f.line} in ${f.func}` : 'no stack'}${waits}`);
+    }
+    const cycle = v.stuck.deadlock?.length ? [...v.stuck.deadlock, v.stuck.deadlock[0]].map(name).join(' → ') : '';
+    if (v.stuck.summary || cycle) out.push(`  deadlock: ${v.stuck.summary || cycle}`);
+  }
+  return out.join('\n');
+}
+
 export function renderVariantTable(trace: Trace): string {
   const first = trace.variants[0];
   const rows = [['variant', 'wall ms', 'CPU ms', 'speedup', 'outcome']];
   for (const v of trace.variants) {
-    const outcome = v.error ? `error: ${v.error}` : describeOutcome(v.outcome);
+    const outcome = [v.error ? `error: ${v.error}` : describeOutcome(v.outcome), describeExit(v)].filter(Boolean).join('; ');
     rows.push([v.title, ms(v.wallUs), ms(v.cpuUs), first ? speedup(first, v) : '–', outcome]);
   }
   const env = trace.env;
   const runtime = trace.runtime === 'python' ? `python ${env.python ?? '?'}${env.gil === false ? ' (no GIL)' : ''}` : `node ${env.node}`;
   const head = `${trace.scenario} on ${runtime}, ${env.cpus} cores, states measured by ${env.stateMethod ?? 'none'}`;
+  const program = trace.program ? `\nprogram: ${[trace.program.path, ...trace.program.args].join(' ')}` : '';
   const skipped = trace.skippedEvents ? `\n(${trace.skippedEvents} malformed events skipped)` : '';
-  return `${head}\n${pad(rows, 'lrrrl')}${skipped}`;
+  const problems = trace.problems?.length ? `\n(${trace.problems.length} problems found in the trace: ${trace.problems.slice(0, 3).join('; ')}${trace.problems.length > 3 ? '; …' : ''})` : '';
+  const states = trace.variants.some((v) => v.spans.length) ? `\n\n${renderStateTable(trace)}` : '';
+  const stuck = renderStuck(trace);
+  return `${head}${program}\n${pad(rows, 'lrrrl')}${skipped}${problems}${states}${stuck ? `\n\n${stuck}` : ''}`;
 }
 
 export function renderScenarioList(): string {

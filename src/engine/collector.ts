@@ -34,6 +34,8 @@ class Connection {
   private hello: HelloEvent | undefined;
   private offset: number | undefined;
   private early: ProgramEvent[] = [];
+  /** Set when the program answered `dump`. */
+  dumped = false;
 
   constructor(
     readonly id: number,
@@ -84,6 +86,11 @@ class Connection {
       this.owner.skipped++;
       return;
     }
+    if (event.k === 'dumped') {
+      this.dumped = true;
+      this.owner.dumpAnswered();
+      return;
+    }
     if (event.k === 'clock') {
       if (this.offset !== undefined) {
         this.owner.skipped++;
@@ -121,6 +128,13 @@ class Connection {
     this.flushEarly();
     this.owner.listener.onClose?.(this.id, this.pid, engineNowNs());
     this.owner.connectionClosed(this);
+  }
+
+  /** Asks for every thread's stack; false when the connection cannot take it. */
+  requestDump(): boolean {
+    if (!this.hello || this.socket.destroyed || !this.socket.writable) return false;
+    this.socket.write('{"k":"dump"}\n');
+    return true;
   }
 
   destroy(): void {
@@ -176,6 +190,33 @@ export class TraceCollector {
 
   connectionClosed(c: Connection): void {
     this.open.delete(c);
+    this.dumpAnswered();
+  }
+
+  private dumpWaiter: (() => void) | undefined;
+  private dumpPending = new Set<Connection>();
+
+  /** Called when a connection answered `dump` or went away. */
+  dumpAnswered(): void {
+    for (const c of this.dumpPending) if (c.dumped || !this.open.has(c)) this.dumpPending.delete(c);
+    if (this.dumpPending.size === 0) this.dumpWaiter?.();
+  }
+
+  /**
+   * Asks every traced process where its threads are (a run that timed out), and waits until each
+   * has answered or gone, or `timeoutMs` passed: a process stuck in C code holding the GIL cannot answer.
+   */
+  async requestDump(timeoutMs: number): Promise<void> {
+    this.dumpPending = new Set([...this.open].filter((c) => c.requestDump()));
+    if (this.dumpPending.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.dumpWaiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.dumpWaiter = undefined;
   }
 
   /** Stops listening and drops every connection still open. */

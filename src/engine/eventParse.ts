@@ -2,26 +2,33 @@
  * Checks one line of the event channel against src/shared/events.ts. Anything that does not match
  * is refused (undefined), so a program printing garbage on the channel cannot break a run.
  */
-import type { ProgramEvent } from '../shared/events';
+import { INTENTS, type ProgramEvent } from '../shared/events';
+import { isLaneKind, isMarkKind, isRuntime } from '../shared/trace';
 
 type Json = Record<string, unknown>;
 
-const STATES = new Set(['cpu', 'sleeping', 'io', 'lock-wait', 'idle']);
-const MARKS = new Set(['start', 'end', 'join', 'acquire', 'release', 'task', 'killed']);
-const KINDS = new Set(['main', 'thread', 'worker', 'process']);
+/** Longest text field kept (notes, names, file paths): a hostile program cannot bloat the trace. */
+const MAX_TEXT = 500;
+const MAX_FRAMES = 200;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
+const isStr = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_TEXT;
 const optNum = (v: unknown): boolean => v === undefined || isNum(v);
 const optStr = (v: unknown): boolean => v === undefined || isStr(v);
 const optBool = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
 const optValue = (v: unknown): boolean => v === undefined || isNum(v) || isStr(v);
+const isIntent = (v: unknown): boolean => typeof v === 'string' && (INTENTS as readonly string[]).includes(v);
+
+function isFrame(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const f = v as Json;
+  return isStr(f.file) && isNum(f.line) && isStr(f.func);
+}
 
 function valid(o: Json): boolean {
   switch (o.k) {
     case 'hello':
-      return isStr(o.token) && (o.runtime === 'node' || o.runtime === 'python') && isNum(o.pid) &&
-        isStr(o.version) && optBool(o.gil);
+      return isStr(o.token) && isRuntime(o.runtime) && isNum(o.pid) && isStr(o.version) && optBool(o.gil);
     case 'clock':
       return isNum(o.t0) && isNum(o.t1) && isNum(o.te);
     case 'variant':
@@ -29,16 +36,22 @@ function valid(o: Json): boolean {
     case 'variant-end':
       return isStr(o.id) && isNum(o.t) && isNum(o.wall) && optNum(o.cpu);
     case 'lane':
-      return isStr(o.lane) && isStr(o.name) && KINDS.has(o.kind as string) && optBool(o.daemon) &&
-        isNum(o.pid) && optNum(o.tid) && isNum(o.t) && optNum(o.c);
+      return isStr(o.lane) && isStr(o.name) && isLaneKind(o.kind) && optBool(o.daemon) && isNum(o.pid) &&
+        optNum(o.tid) && isNum(o.t) && optNum(o.c) && optStr(o.target) && optStr(o.where);
     case 'state':
-      return isStr(o.lane) && STATES.has(o.s as string) && isNum(o.t) && optNum(o.c) && optStr(o.note);
+      return isStr(o.lane) && isIntent(o.s) && isNum(o.t) && optNum(o.c) && optStr(o.note) && optStr(o.where) &&
+        optStr(o.obj) && optStr(o.holder);
     case 'mark':
-      return isStr(o.lane) && MARKS.has(o.m as string) && isNum(o.t) && optStr(o.note);
+      return isStr(o.lane) && isMarkKind(o.m) && isNum(o.t) && optStr(o.note) && optStr(o.obj);
     case 'end':
       return isStr(o.lane) && isNum(o.t) && optNum(o.c);
     case 'outcome':
       return optValue(o.expected) && optValue(o.actual) && optBool(o.ok);
+    case 'stuck':
+      return isStr(o.lane) && Array.isArray(o.frames) && o.frames.length <= MAX_FRAMES && o.frames.every(isFrame) &&
+        optStr(o.obj) && optStr(o.holder);
+    case 'dumped':
+      return true;
     default:
       return false;
   }

@@ -5,3 +5,5 @@ export { RunError } from './errors';
 export type { RunErrorKind } from './errors';
 export { registerRuntime, isRuntimeRegistered, createRuntime } from './runtimes';
 export { findPackageRoot } from './packageRoot';
+export { traceProgram, runtimeForFile } from './traceProgram';
+export type { TraceProgramOptions } from './traceProgram';

@@ -2,10 +2,10 @@
  * First fold of the event stream: per lane, the intervals of each intent on the engine clock (ns),
  * its marks, and how it ended. Variant boundaries are applied later by the trace builder.
  */
-import type { ProgramEvent, StateEvent } from '../shared/events';
+import type { Intent, ProgramEvent } from '../shared/events';
 import type { LaneKind, MarkKind } from '../shared/trace';
 
-export type Intent = StateEvent['s'];
+export type { Intent };
 
 export interface RawInterval {
   intent: Intent;
@@ -15,13 +15,22 @@ export interface RawInterval {
   c0?: number;
   c1?: number;
   note?: string;
+  where?: string;
+  obj?: string;
+  /** Lane key of the thread holding the lock waited for. */
+  holder?: string;
 }
+
+type OpenInterval = Omit<RawInterval, 'end' | 'c1' | 'c0'> & { c?: number };
 
 export interface LaneTrack {
   key: string;
   name: string;
   kind: LaneKind;
   daemon?: boolean;
+  pid?: number;
+  target?: string;
+  where?: string;
   conn: number;
   /** Order of appearance in the stream, to number lanes stably. */
   order: number;
@@ -32,7 +41,7 @@ export interface LaneTrack {
   endedAt?: number;
   /** Set when the lane was still open when its process went away. */
   killedAt?: number;
-  open?: { intent: Intent; start: number; c?: number; note?: string };
+  open?: OpenInterval;
 }
 
 export class LaneTracks {
@@ -51,7 +60,8 @@ export class LaneTracks {
   private closeOpen(lane: LaneTrack, t: number, c?: number): void {
     const o = lane.open;
     if (!o) return;
-    lane.intervals.push({ intent: o.intent, start: o.start, end: Math.max(t, o.start), c0: o.c, c1: c, note: o.note });
+    const { c: c0, ...rest } = o;
+    lane.intervals.push({ ...rest, end: Math.max(t, o.start), c0, c1: c });
     lane.open = undefined;
   }
 
@@ -63,6 +73,9 @@ export class LaneTracks {
         lane.name = event.name;
         lane.kind = event.kind;
         lane.daemon = event.daemon;
+        lane.pid = event.pid;
+        if (event.target !== undefined) lane.target = event.target;
+        if (event.where !== undefined) lane.where = event.where;
         lane.firstT = Math.min(lane.firstT, event.t);
         // A thread that just started is running its code until it says otherwise.
         if (!lane.open && lane.endedAt === undefined) lane.open = { intent: 'cpu', start: event.t, c: event.c };
@@ -71,7 +84,7 @@ export class LaneTracks {
       case 'state': {
         const lane = this.get(event.lane, conn, event.t);
         this.closeOpen(lane, event.t, event.c);
-        lane.open = { intent: event.s, start: event.t, c: event.c, note: event.note };
+        lane.open = { intent: event.s, start: event.t, c: event.c, note: event.note, where: event.where, obj: event.obj, holder: event.holder };
         break;
       }
       case 'mark':

@@ -4,6 +4,7 @@
  * ELECTRON_RUN_AS_NODE set, so the command always sets it.
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ScenarioId } from '../shared/scenarios';
 import { RunError } from './errors';
 import type { ProgramCommand, ProgramRuntime, RuntimeInfo, RuntimeOptions } from './runtime';
@@ -35,5 +36,13 @@ export class NodeRuntime implements ProgramRuntime {
       cwd: path.dirname(program),
       env: { ELECTRON_RUN_AS_NODE: '1' },
     };
+  }
+
+  traceCommand(info: RuntimeInfo, file: string, args: string[], cwd: string): ProgramCommand {
+    const preload = pathToFileURL(path.join(this.opts.extensionRoot, 'media', 'programs', 'node', 'autotrace.mjs')).href;
+    const inherited = process.env.NODE_OPTIONS;
+    // Through NODE_OPTIONS the preload reaches every Worker and every Node child process too.
+    const nodeOptions = `--import=${preload}${inherited ? ` ${inherited}` : ''}`;
+    return { command: info.executable, args: [file, ...args], cwd, env: { ELECTRON_RUN_AS_NODE: '1', NODE_OPTIONS: nodeOptions } };
   }
 }

@@ -1,8 +1,10 @@
 /**
  * Starts a program in its own process group and stops the whole tree: the program, its children
- * (multiprocessing workers, child_process children) and any process that said `hello` on the event
- * channel (adopted even if it left the group). POSIX: SIGTERM to the group, SIGKILL after a grace
- * period. Windows: `taskkill /T /F`, which walks the tree.
+ * (multiprocessing workers, child_process children) and every process that carries the run's
+ * marker in its environment — the unique `CLAB_TRACE` value every process of the run inherits —
+ * even if it left the group (a new session, a double fork). A process is never stopped because it
+ * *said* it belongs to the run: on Linux the marker is checked in `/proc/<pid>/environ`.
+ * POSIX: SIGTERM to the group, SIGKILL after a grace period. Windows: `taskkill /T /F`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -34,6 +36,27 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Whether `pid`'s environment holds `marker` (a `NAME=value` entry). False when it cannot be read. */
+export function carriesMarker(pid: number, marker: string): boolean {
+  try {
+    const env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+    return env.startsWith(`${marker}\0`) || env.includes(`\0${marker}\0`) || env === marker || env.endsWith(`\0${marker}`);
+  } catch {
+    return false;
+  }
+}
+
+/** Every live process (but this one) whose environment holds `marker`: Linux only, else none. */
+export function processesCarrying(marker: string): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => pid !== process.pid && carriesMarker(pid, marker) && isAlive(pid));
+}
+
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
@@ -53,7 +76,12 @@ export class ProcessTree {
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   spawnError: Error | undefined;
 
+  /** `NAME=value` that every process of this run carries in its environment. */
+  private readonly marker: string | undefined;
+
   constructor(cmd: ProgramCommand, env: Record<string, string>) {
+    const [name, value] = Object.entries(env)[0] ?? [];
+    this.marker = name !== undefined ? `${name}=${value}` : undefined;
     this.child = spawn(cmd.command, cmd.args, {
       cwd: cmd.cwd,
       env: { ...process.env, ...cmd.env, ...env },
@@ -80,13 +108,24 @@ export class ProcessTree {
     return this.exit !== undefined;
   }
 
-  /** A process of this run announced itself (e.g. a multiprocessing child): stop it with the rest. */
-  adopt(pid: number): void {
-    if (pid > 0 && pid !== this.pid && pid !== process.pid) this.adopted.add(pid);
+  /**
+   * A process announced itself as part of the run (e.g. a multiprocessing child): it is stopped with
+   * the rest only if it really carries the run's marker. Returns whether it was adopted.
+   */
+  adopt(pid: number): boolean {
+    if (!(pid > 0) || pid === this.pid || pid === process.pid || !this.marker || !carriesMarker(pid, this.marker)) return false;
+    this.adopted.add(pid);
+    return true;
+  }
+
+  /** Processes of the run found by their marker (daemonized ones included), remembered once seen. */
+  private sweep(): void {
+    if (this.marker) for (const p of processesCarrying(this.marker)) this.adopted.add(p);
   }
 
   /** Every pid of the run that is still alive. */
   alivePids(): number[] {
+    this.sweep();
     return [this.pid, ...this.adopted].filter((p) => p > 0 && isAlive(p));
   }
 
@@ -113,6 +152,7 @@ export class ProcessTree {
 
   /** Stops the whole tree: SIGTERM, then SIGKILL for whatever is left after `graceMs`. */
   async kill(graceMs = KILL_GRACE_MS): Promise<void> {
+    this.sweep();
     this.signalAll('SIGTERM');
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline && (!this.hasExited || this.alivePids().length > 0)) await sleep(10);
@@ -120,8 +160,9 @@ export class ProcessTree {
     await Promise.race([this.exited, sleep(graceMs)]);
   }
 
-  /** After a normal exit: stop anything the program left behind (an orphaned grandchild). */
+  /** After a normal exit: stop anything the program left behind (an orphaned or daemonized child). */
   reapStragglers(): void {
+    this.sweep();
     if (this.groupAlive() || [...this.adopted].some(isAlive)) this.signalAll('SIGKILL');
   }
 }

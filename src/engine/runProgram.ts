@@ -1,21 +1,45 @@
 /**
  * Runs one program process (one variant) under the collector and the sampler: spawns it in its own
- * process group, keeps the tail of its output, enforces the timeout and the abort signal (stopping
+ * process group, keeps its output with times (and a tail for error messages), enforces the timeout
+ * (asking the program where its threads are stuck before stopping it) and the abort signal (stopping
  * the whole tree), and folds what it reported into Variants.
  */
 import type { HelloEvent } from '../shared/events';
-import type { StateMethod, Variant } from '../shared/trace';
+import type { OutputStream, StateMethod, Variant } from '../shared/trace';
 import { engineNowNs } from './clock';
 import { TraceCollector } from './collector';
 import { ProcessTree, type ProgramExit } from './processTree';
 import type { ProgramCommand } from './runtime';
 import { SchedSampler } from './sampler';
-import { TraceBuilder } from './traceBuilder';
+import { TraceBuilder, type TimedOutput } from './traceBuilder';
 import type { VariantSpec } from './variants';
 
 export const OUTPUT_TAIL_CHARS = 64 * 1024;
 /** How long to wait for the last events and output after the program exits. */
 const DRAIN_MS = 1000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long a timed-out program has to say where its threads are. */
+const DUMP_MS = 1500;
+/** Output kept with times in the trace; beyond it only a count of dropped characters. */
+export const OUTPUT_KEPT_CHARS = 4 * 1024 * 1024;
+
+/** The program's output with engine receipt times, up to a limit. */
+class TimedOutputLog {
+  readonly chunks: TimedOutput[] = [];
+  private kept = 0;
+  dropped = 0;
+  push(stream: OutputStream, text: string): void {
+    const room = OUTPUT_KEPT_CHARS - this.kept;
+    if (room <= 0) {
+      this.dropped += text.length;
+      return;
+    }
+    const piece = text.length > room ? text.slice(0, room) : text;
+    this.dropped += text.length - piece.length;
+    this.kept += piece.length;
+    this.chunks.push({ t: engineNowNs(), stream, text: piece });
+  }
+}
 
 /** Keeps the last `max` characters of a stream of text. */
 export class OutputTail {
@@ -50,6 +74,8 @@ export interface ProgramRunOptions {
   fallback: VariantSpec;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The program's output as it arrives (the CLI streams it through). */
+  onOutput?: (stream: OutputStream, text: string) => void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -66,8 +92,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
       builder.add(e);
       const ev = e.event;
       if (ev.k === 'hello') {
-        pids.add(ev.pid);
-        started.tree?.adopt(ev.pid);
+        if (started.tree?.adopt(ev.pid)) pids.add(ev.pid);
       } else if (ev.k === 'lane' && ev.tid !== undefined) sampler.track(ev.lane, ev.pid, ev.tid, true);
       else if (ev.k === 'state') sampler.setActive(ev.lane, ev.s === 'cpu');
       else if (ev.k === 'end') sampler.untrack(ev.lane);
@@ -76,12 +101,19 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
   });
 
   const output = new OutputTail();
+  const timed = new TimedOutputLog();
+  const startAt = engineNowNs();
   const tree = new ProcessTree(opts.command, { CLAB_TRACE: collector.envValue });
   started.tree = tree;
   pids.add(tree.pid);
   const outputClosed = new Promise<void>((resolve) => tree.child.once('close', () => resolve()));
-  tree.child.stdout?.setEncoding('utf8').on('data', (c: string) => output.push(c));
-  tree.child.stderr?.setEncoding('utf8').on('data', (c: string) => output.push(c));
+  const onData = (stream: OutputStream) => (c: string) => {
+    output.push(c);
+    timed.push(stream, c);
+    opts.onOutput?.(stream, c);
+  };
+  tree.child.stdout?.setEncoding('utf8').on('data', onData('stdout'));
+  tree.child.stderr?.setEncoding('utf8').on('data', onData('stderr'));
 
   let stoppedAt: number | undefined;
   let status: ProgramStatus | undefined;
@@ -89,9 +121,11 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
     if (status || tree.hasExited) return;
     status = why;
     stoppedAt = engineNowNs();
+    if (why === 'timeout') await collector.requestDump(DUMP_MS);
     await tree.kill();
   };
-  const timer = setTimeout(() => void stop('timeout'), opts.timeoutMs);
+  // Timers hold at most 2³¹−1 ms; a longer one would fire at once.
+  const timer = setTimeout(() => void stop('timeout'), Math.min(Math.max(1, opts.timeoutMs), MAX_TIMER_MS));
   const onAbort = (): void => void stop('cancelled');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
@@ -105,6 +139,9 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
     tree.reapStragglers();
   }
   await Promise.race([Promise.all([collector.drain(DRAIN_MS), outputClosed]), sleep(DRAIN_MS)]);
+  // A leftover that still held the pipes has been stopped; never wait on them past this point.
+  tree.child.stdout?.destroy();
+  tree.child.stderr?.destroy();
   sampler.stop();
   await collector.close();
   for (const p of tree.alivePids()) pids.add(p);
@@ -117,16 +154,20 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
   }
   const built = builder.build({
     exitAt: stoppedAt ?? exit.at,
+    startAt,
     fallback: opts.fallback,
     samples: (key) => sampler.samples(key),
-    killedRun: status !== 'ok',
+    killedRun: status !== 'ok' && !(status === 'crashed' && exit.signal === null),
+    output: timed.chunks,
+    outputTruncated: timed.dropped,
+    exit: status === 'ok' || status === 'crashed' ? exit : undefined,
   });
   return {
     status,
     variants: built.variants,
     method: built.method,
     hello: built.hello,
-    skipped: collector.skipped + collector.rejectedConnections,
+    skipped: collector.skipped + collector.rejectedConnections + built.rejected,
     output: output.toString(),
     exit,
     spawnError: tree.spawnError,

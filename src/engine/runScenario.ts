@@ -5,8 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo, type ScenarioParams } from '../shared/scenarios';
 import type { Runtime, Trace } from '../shared/trace';
+import { checkTrace } from '../shared/traceCheck';
 import { bestMethod } from './cpuSplit';
 import { RunError } from './errors';
 import { findPackageRoot } from './packageRoot';
@@ -87,7 +89,8 @@ async function chooseRuntime(root: string, opts: RunScenarioOptions): Promise<{ 
     return { runtimeId, rt, info: await prepareRuntime(rt, opts.signal) };
   } catch (e) {
     const missing = e instanceof RunError && (e.kind === 'runtime-missing' || e.kind === 'runtime-too-old');
-    if (opts.runtime !== undefined || runtimeId === 'node' || !missing) throw e;
+    // An interpreter the learner named that does not work is an error to fix, never a quiet switch.
+    if (opts.runtime !== undefined || opts.pythonPath || runtimeId === 'node' || !missing) throw e;
     opts.onProgress?.({ variant: '', message: `${e.message} — running the Node programs instead` });
     return chooseRuntime(root, { ...opts, runtime: 'node' });
   }
@@ -99,11 +102,12 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
   if (!root) throw new RunError('runtime-missing', 'cannot find the concurrency-lab package folder (media/programs)');
   const { runtimeId, rt, info } = await chooseRuntime(root, opts);
   const request = checkRequest(id, params, runtimeId);
-  const program = opts.programPath ?? rt.programPath(request.scenario.id);
+  // A relative path is the caller's, resolved before the program runs from its own folder.
+  const program = opts.programPath !== undefined ? path.resolve(opts.programPath) : rt.programPath(request.scenario.id);
   if (!fs.existsSync(program)) throw new RunError('crashed', `the program file was not found: ${program}`);
 
   const trace: Trace = {
-    schema: 1,
+    schema: 2,
     scenario: request.scenario.id,
     runtime: runtimeId,
     params: { ...request.params },
@@ -135,5 +139,7 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
       throw new RunError(error.kind, error.message, trace, result.output);
     }
   }
+  const problems = checkTrace(trace);
+  if (problems.length) trace.problems = problems;
   return trace;
 }

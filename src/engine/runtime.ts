@@ -30,6 +30,9 @@ export interface ProgramRuntime {
   programPath(scenario: ScenarioId): string;
   /** The command that runs `program` (the shipped one or a learner's edited copy) with `args`. */
   command(info: RuntimeInfo, program: string, args: string[]): ProgramCommand;
+  /** The command that runs any program as `python3 FILE ARGS…` / `node FILE ARGS…` would, from
+   *  `cwd`, with the automatic tracer loaded and nothing added to its arguments. */
+  traceCommand(info: RuntimeInfo, file: string, args: string[], cwd: string): ProgramCommand;
 }
 
 /** What a runtime needs to find its interpreter and the shipped programs. */

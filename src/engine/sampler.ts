@@ -1,12 +1,16 @@
 /**
  * Samples the kernel's per-thread scheduler accounting, `/proc/<pid>/task/<tid>/schedstat`
  * (field 1 = ns spent on a CPU, field 2 = ns runnable but waiting for one), for the lanes that are
- * in `cpu` intent, every few ms. The trace builder turns the deltas into measured `running` vs `ready`
- * time. Each lane's file stays open and is re-read at offset 0 (procfs regenerates it), which costs a
- * few µs per read. Not Linux (or no schedstat): `available` is false and nothing is sampled.
+ * in `cpu` intent, every few ms. When a reading shows the thread spent part of the interval neither
+ * on a CPU nor queued for one, the sampler also reads `…/syscall` to learn what it is asleep in
+ * (a futex — in CPython, the GIL when the wait is timed — or some other system call). The trace
+ * builder turns the deltas into measured `running`, `core-wait`, `gil-wait` and `blocked` time.
+ * Each lane's files stay open and are re-read at offset 0 (procfs regenerates them), a few µs per
+ * read. Not Linux (or no schedstat): `available` is false and nothing is sampled.
  */
 import * as fs from 'node:fs';
 import { engineNowNs } from './clock';
+import { parseSyscallFile, type KernelView } from './syscalls';
 
 export interface RunSample {
   /** Engine time of the read, ns. */
@@ -15,12 +19,20 @@ export interface RunSample {
   run: number;
   /** Cumulative ns runnable but waiting. */
   wait: number;
+  /** What the thread was doing at the reading, when it had spent time off the CPU since the last. */
+  view?: KernelView;
 }
+
+/** Off-CPU time (neither running nor queued) since the last reading above which `syscall` is read. */
+const OFF_CPU_READ_NS = 1_000_000;
 
 export const SAMPLE_INTERVAL_MS = 4;
 
 interface TrackedThread {
   fd: number;
+  /** `…/syscall`, opened on first need; -1 when it cannot be read (another user's process). */
+  sysFd?: number;
+  path: string;
   active: boolean;
   samples: RunSample[];
 }
@@ -66,7 +78,7 @@ export class SchedSampler {
     } catch {
       return; // the thread is already gone, or lives in another pid namespace
     }
-    this.threads.set(key, { fd, active, samples: [] });
+    this.threads.set(key, { fd, active, samples: [], path: `/proc/${pid}/task/${tid}` });
     this.sample(key);
     if (active) this.ensureTimer();
   }
@@ -118,8 +130,30 @@ export class SchedSampler {
       this.close(key, th);
       return false;
     }
-    th.samples.push({ t: Math.round((start + end) / 2), run: parsed.run, wait: parsed.wait });
+    const t = Math.round((start + end) / 2);
+    const prev = th.samples[th.samples.length - 1];
+    const sample: RunSample = { t, run: parsed.run, wait: parsed.wait };
+    if (!prev || t - prev.t - (parsed.run - prev.run) - (parsed.wait - prev.wait) > OFF_CPU_READ_NS) {
+      const view = this.readSyscall(th);
+      if (view) sample.view = view;
+    }
+    th.samples.push(sample);
     return true;
+  }
+
+  private readSyscall(th: TrackedThread): KernelView | undefined {
+    const start = engineNowNs();
+    try {
+      th.sysFd ??= fs.openSync(`${th.path}/syscall`, 'r');
+      if (th.sysFd < 0) return undefined;
+      const n = fs.readSync(th.sysFd, this.buffer, 0, this.buffer.length, 0);
+      return parseSyscallFile(this.buffer.toString('latin1', 0, n));
+    } catch {
+      th.sysFd ??= -1; // not readable here (permissions, no such file): schedstat alone
+      return undefined;
+    } finally {
+      this.stats.busyNs += engineNowNs() - start;
+    }
   }
 
   /** Busy time of the sampler as a fraction of one core since it was created. */
@@ -162,10 +196,13 @@ export class SchedSampler {
   }
 
   private close(key: string, th: TrackedThread): void {
-    try {
-      fs.closeSync(th.fd);
-    } catch {
-      // already closed
+    for (const fd of [th.fd, th.sysFd ?? -1]) {
+      if (fd < 0) continue;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already closed
+      }
     }
     this.threads.delete(key);
     this.ended.set(key, th.samples);

@@ -6,12 +6,23 @@
  * per line (UTF-8, `\n`-terminated). stdout and stderr stay the program's own output.
  * With `CLAB_TRACE` unset, `labtrace` does nothing and the program runs as a plain lesson program.
  *
+ * Python programs need no import: the engine puts `media/programs/python/bootstrap` first on
+ * `PYTHONPATH`, whose `sitecustomize.py` loads the automatic tracer in every Python process of the
+ * run (the program, multiprocessing children under fork/spawn/forkserver, Python subprocesses),
+ * hooking the standard library's blocking points. Node programs get the same from a module preloaded
+ * with `--import` (`media/programs/node/autotrace.mjs`).
+ *
+ * Engine → program, besides `sync`: `{"k":"dump"}` asks every thread's stack (sent at a timeout,
+ * before the program is stopped); the program answers with `stuck` events and then `dumped`.
+ *
  * Times `t` are nanoseconds on the sender's monotonic clock (Python `time.perf_counter_ns()`,
  * Node `process.hrtime.bigint()`), sent as JSON numbers. The engine maps them to its own clock
  * with the offset measured by the handshake (`hello` → `sync` → `clock`).
  */
 
 /** First line on every connection. */
+import type { LaneKind, MarkKind } from './trace';
+
 export interface HelloEvent {
   k: 'hello';
   token: string;
@@ -56,39 +67,54 @@ export interface VariantEndEvent {
   cpu?: number;
 }
 
-/** A lane (thread / worker / process) begins. `lane` is unique within the run (the tracer makes it
+/** A lane (thread / worker / process / asyncio task) begins; sent again with the same `lane` it
+ *  renames the lane (a multiprocessing child learns its name after start-up). `lane` is unique within the run (the tracer makes it
  *  unique across processes by combining pid and a counter into a string). */
 export interface LaneEvent {
   k: 'lane';
   lane: string;
   name: string;
-  kind: 'main' | 'thread' | 'worker' | 'process';
+  kind: LaneKind;
   daemon?: boolean;
-  /** OS process id and native thread id, for the engine's per-thread CPU sampler. */
+  /** OS process id and native thread id, for the engine's per-thread CPU sampler (no tid for a task). */
   pid: number;
   tid?: number;
+  /** The function the lane runs, and where it was started (file:line). */
+  target?: string;
+  where?: string;
   t: number;
   /** Thread CPU time in ns, where the sender can read it. */
   c?: number;
 }
 
-/** The lane switches state. `cpu` means "wants to run code" — the engine splits it into measured
- *  `running` and `ready`. */
+/** What a hook can say a lane is doing. `cpu` means "runs code, no hooked wait": the engine splits it
+ *  with the kernel's help into `running`, `core-wait`, `gil-wait` and `blocked`. */
+export const INTENTS = ['cpu', 'sleeping', 'io', 'lock-wait', 'join-wait', 'idle'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** The lane switches state. */
 export interface StateEvent {
   k: 'state';
   lane: string;
-  s: 'cpu' | 'sleeping' | 'io' | 'lock-wait' | 'idle';
+  s: Intent;
   t: number;
   c?: number;
   note?: string;
+  /** Where the wait was entered (file:line of the program's own call). */
+  where?: string;
+  /** Identity of the object waited on, e.g. "Lock (race.py:18)", stable within the process. */
+  obj?: string;
+  /** The lane that held that lock when the wait began (Lock/RLock only). */
+  holder?: string;
 }
 
 export interface MarkEvent {
   k: 'mark';
   lane: string;
-  m: 'start' | 'end' | 'join' | 'acquire' | 'release' | 'task' | 'killed';
+  m: MarkKind;
   t: number;
   note?: string;
+  obj?: string;
 }
 
 /** The lane ends (thread returns, worker exits). */
@@ -107,6 +133,21 @@ export interface OutcomeEvent {
   ok?: boolean;
 }
 
+/** Answer to `dump`: one per live thread, its stack and what it waits for. */
+export interface StuckEvent {
+  k: 'stuck';
+  lane: string;
+  /** Outermost first. */
+  frames: { file: string; line: number; func: string }[];
+  obj?: string;
+  holder?: string;
+}
+
+/** The end of a process's answer to `dump`. */
+export interface DumpedEvent {
+  k: 'dumped';
+}
+
 export type ProgramEvent =
   | HelloEvent
   | ClockEvent
@@ -116,4 +157,6 @@ export type ProgramEvent =
   | StateEvent
   | MarkEvent
   | LaneEndEvent
-  | OutcomeEvent;
+  | OutcomeEvent
+  | StuckEvent
+  | DumpedEvent;

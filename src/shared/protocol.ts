@@ -5,7 +5,7 @@
  */
 import type { ScenarioId } from './scenarios';
 import { SCENARIO_IDS } from './scenarios';
-import type { Runtime, Trace } from './trace';
+import { isLaneKind, isLaneState, isMarkKind, isOutputStream, isRuntime, isStateMethod, type Runtime, type Trace } from './trace';
 
 export interface RunRequest {
   scenario: ScenarioId;
@@ -111,23 +111,117 @@ function isRunRequest(v: unknown): v is RunRequest {
     isRecord(v) &&
     typeof v.scenario === 'string' &&
     (SCENARIO_IDS as readonly string[]).includes(v.scenario) &&
-    (v.runtime === 'node' || v.runtime === 'python') &&
+    isRuntime(v.runtime) &&
     isRecord(v.params)
   );
 }
 
-/** Light structural check of a trace: enough that the chart code can index it safely. */
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
+const isStrList = (v: unknown): boolean => Array.isArray(v) && v.every(isStr);
+
+/** First problem of each element, or undefined when all pass. */
+function firstProblem(list: unknown[], where: string, check: (x: Record<string, unknown>) => boolean, what: string): string | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (!isRecord(x) || !check(x)) return `${where}[${i}] is not ${what}: ${JSON.stringify(x)?.slice(0, 200)}`;
+  }
+  return undefined;
+}
+
+const isLane = (l: Record<string, unknown>): boolean =>
+  isInt(l.id) &&
+  isStr(l.name) &&
+  isLaneKind(l.kind) &&
+  optional(l.daemon, (d) => typeof d === 'boolean') &&
+  optional(l.pid, isInt) &&
+  optional(l.target, isStr) &&
+  optional(l.where, isStr);
+
+const isSpan = (s: Record<string, unknown>): boolean =>
+  isInt(s.lane) && isLaneState(s.state) && isNum(s.start) && isNum(s.end) && optional(s.note, isStr) && optional(s.where, isStr);
+
+const isMark = (m: Record<string, unknown>): boolean => isInt(m.lane) && isNum(m.at) && isMarkKind(m.kind) && optional(m.note, isStr);
+
+const isChunk = (c: Record<string, unknown>): boolean => isNum(c.at) && isOutputStream(c.stream) && isStr(c.text);
+
+const isFrame = (f: unknown): boolean => isRecord(f) && isStr(f.file) && isInt(f.line) && isStr(f.func);
+
+const isStuckThread = (t: Record<string, unknown>): boolean =>
+  isInt(t.lane) && Array.isArray(t.frames) && t.frames.every(isFrame) && optional(t.waitsFor, isStr) && optional(t.heldBy, isInt);
+
+const isOutcome = (o: unknown): boolean => {
+  const value = (v: unknown) => v === undefined || isStr(v) || isNum(v);
+  return isRecord(o) && value(o.expected) && value(o.actual) && optional(o.ok, (k) => typeof k === 'boolean');
+};
+
+function variantProblem(v: unknown, at: string): string | undefined {
+  if (!isRecord(v)) return `${at} is not an object`;
+  if (!isStr(v.id) || !isStr(v.title)) return `${at} needs a string id and title`;
+  if (!isNum(v.wallUs) || !optional(v.cpuUs, isNum)) return `${at}: wallUs (and cpuUs, when given) must be numbers`;
+  if (!Array.isArray(v.lanes) || !Array.isArray(v.spans) || !Array.isArray(v.marks)) return `${at} needs lanes, spans and marks lists`;
+  const lists =
+    firstProblem(v.lanes, `${at}.lanes`, isLane, 'a lane') ??
+    firstProblem(v.spans, `${at}.spans`, isSpan, 'a span of a known state') ??
+    firstProblem(v.marks, `${at}.marks`, isMark, 'a mark of a known kind');
+  if (lists) return lists;
+  if (!optional(v.outcome, isOutcome)) return `${at}.outcome is malformed`;
+  if (v.output !== undefined) {
+    if (!Array.isArray(v.output)) return `${at}.output is not a list`;
+    const bad = firstProblem(v.output, `${at}.output`, isChunk, 'an output chunk');
+    if (bad) return bad;
+  }
+  if (!optional(v.outputTruncated, isNum)) return `${at}.outputTruncated is not a number`;
+  if (!(v.exitCode === undefined || v.exitCode === null || isInt(v.exitCode))) return `${at}.exitCode must be an integer or null`;
+  if (!optional(v.signal, isStr) || !optional(v.error, isStr)) return `${at}: signal and error must be strings`;
+  if (v.stuck !== undefined) {
+    const st = v.stuck;
+    if (!isRecord(st) || !Array.isArray(st.threads) || !optional(st.summary, isStr) || !optional(st.deadlock, (d) => Array.isArray(d) && d.every(isInt))) {
+      return `${at}.stuck is malformed`;
+    }
+    const bad = firstProblem(st.threads, `${at}.stuck.threads`, isStuckThread, 'a stuck thread');
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/**
+ * Why `v` is not a trace of the schema this build reads, or undefined when it is one. Strict about
+ * shapes and vocabularies (states, marks, lane kinds, streams), so the chart code can index it
+ * safely and an older or newer schema is refused with its reason; not about timing (traceCheck.ts).
+ */
+export function traceProblem(v: unknown): string | undefined {
+  if (!isRecord(v)) return 'not an object';
+  if (v.schema !== 2) return `schema ${JSON.stringify(v.schema)} is not read here (this version reads schema 2)`;
+  if (!isStr(v.scenario) || !isRuntime(v.runtime) || !isStr(v.startedAt) || !isRecord(v.params)) {
+    return 'needs a scenario, a runtime node|python, startedAt and a params object';
+  }
+  const env = v.env;
+  if (
+    !isRecord(env) ||
+    !isStr(env.platform) ||
+    !isNum(env.cpus) ||
+    !isStr(env.node) ||
+    !optional(env.python, isStr) ||
+    !optional(env.gil, (g) => typeof g === 'boolean') ||
+    !optional(env.stateMethod, isStateMethod)
+  ) {
+    return 'env is malformed';
+  }
+  if (!optional(v.program, (p) => isRecord(p) && isStr(p.path) && isStrList(p.args))) return 'program needs a path and a list of args';
+  if (!optional(v.skippedEvents, isNum) || !optional(v.problems, isStrList)) return 'skippedEvents must be a number and problems a list of strings';
+  if (!Array.isArray(v.variants)) return 'variants is not a list';
+  for (let i = 0; i < v.variants.length; i++) {
+    const bad = variantProblem(v.variants[i], `variants[${i}]`);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
 export function isTrace(v: unknown): v is Trace {
-  if (!isRecord(v) || v.schema !== 1 || typeof v.scenario !== 'string' || !Array.isArray(v.variants)) return false;
-  return v.variants.every(
-    (x) =>
-      isRecord(x) &&
-      typeof x.id === 'string' &&
-      typeof x.wallUs === 'number' &&
-      Array.isArray(x.lanes) &&
-      Array.isArray(x.spans) &&
-      Array.isArray(x.marks),
-  );
+  return traceProblem(v) === undefined;
 }
 
 function fail<T>(error: string): Parsed<T> {
@@ -168,6 +262,15 @@ export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
   }
 }
 
+function initRuns(msg: Record<string, unknown>): Parsed<ToWebview> {
+  const runs = msg.runs as unknown[];
+  for (let i = 0; i < runs.length; i++) {
+    const bad = traceProblem(runs[i]);
+    if (bad) return fail(`init: malformed run ${i}: ${bad}`);
+  }
+  return { ok: true, value: msg as unknown as InitMessage };
+}
+
 export function parseToWebview(msg: unknown): Parsed<ToWebview> {
   if (!isRecord(msg) || typeof msg.type !== 'string') return fail('not a message object with a "type"');
   const runId = msg.runId;
@@ -176,22 +279,24 @@ export function parseToWebview(msg: unknown): Parsed<ToWebview> {
     case 'init':
       return isRecord(msg.strings) &&
         typeof msg.locale === 'string' &&
-        (msg.defaultRuntime === 'node' || msg.defaultRuntime === 'python') &&
+        isRuntime(msg.defaultRuntime) &&
         typeof msg.pythonAvailable === 'boolean' &&
-        Array.isArray(msg.runs) &&
-        msg.runs.every(isTrace)
-        ? { ok: true, value: msg as unknown as InitMessage }
+        Array.isArray(msg.runs)
+        ? initRuns(msg)
         : fail('init: malformed');
     case 'run-started':
       return hasRunId && isRunRequest(msg.request) ? { ok: true, value: msg as unknown as RunStartedMessage } : fail('run-started: malformed');
     case 'run-progress':
       return hasRunId && typeof msg.message === 'string' ? { ok: true, value: msg as unknown as RunProgressMessage } : fail('run-progress: malformed');
-    case 'run-result':
-      return hasRunId && isTrace(msg.trace) ? { ok: true, value: msg as unknown as RunResultMessage } : fail('run-result: malformed trace');
-    case 'run-failed':
-      return hasRunId && typeof msg.error === 'string' && (msg.trace === undefined || isTrace(msg.trace))
-        ? { ok: true, value: msg as unknown as RunFailedMessage }
-        : fail('run-failed: malformed');
+    case 'run-result': {
+      const bad = hasRunId ? traceProblem(msg.trace) : 'no runId';
+      return bad === undefined ? { ok: true, value: msg as unknown as RunResultMessage } : fail(`run-result: malformed trace: ${bad}`);
+    }
+    case 'run-failed': {
+      const bad = msg.trace === undefined ? undefined : traceProblem(msg.trace);
+      if (!hasRunId || typeof msg.error !== 'string') return fail('run-failed: malformed');
+      return bad === undefined ? { ok: true, value: msg as unknown as RunFailedMessage } : fail(`run-failed: malformed trace: ${bad}`);
+    }
     default:
       return fail(`unknown message type "${msg.type}"`);
   }

@@ -162,7 +162,10 @@ export function validateParams(scenario: ScenarioInfo, input: Record<string, unk
           errors.push('pools must be a list of 1 to 8 pool sizes');
         } else {
           const sizes = value.map((v, i) => checkNumber(`pools[${i}]`, v, PARAM_LIMITS.poolSize, errors));
-          if (sizes.every((s): s is number => s !== undefined)) params.pools = sizes;
+          const dup = sizes.find((s, i) => s !== undefined && sizes.indexOf(s) !== i);
+          // each size is a variant with its own id (pool-N): a repeated size would repeat an id
+          if (dup !== undefined) errors.push(`pools lists ${dup} twice; give each pool size once`);
+          else if (sizes.every((s): s is number => s !== undefined)) params.pools = sizes;
         }
         break;
       default:

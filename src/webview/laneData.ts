@@ -18,8 +18,9 @@ export interface LaneSeries {
   reach: Float64Array;
   /** Index into LANE_STATES. */
   states: Uint8Array;
-  /** Notes are rare, so they live in a sparse map keyed by span index. */
+  /** Notes and program locations are rare, so they live in sparse maps keyed by span index. */
   notes: Map<number, string>;
+  wheres: Map<number, string>;
   markAt: Float64Array;
   /** Index into MARK_KINDS. */
   markKinds: Uint8Array;
@@ -36,20 +37,23 @@ export interface VariantSeries {
 const stateIndex = new Map<LaneState, number>(LANE_STATES.map((s, i) => [s, i]));
 const markIndex = new Map<MarkKind, number>(MARK_KINDS.map((k, i) => [k, i]));
 
-/** Sorts the lane's arrays by start in place (engines emit spans in time order; only sort when they did not). */
-function sortByStart(starts: Float64Array, ends: Float64Array, states: Uint8Array, notes: Map<number, string>): Map<number, string> {
+/** Sorts the lane's arrays by start in place (engines emit spans in time order; only sort when they
+ *  did not) and returns the sparse maps re-keyed to the new order. */
+function sortByStart(starts: Float64Array, ends: Float64Array, states: Uint8Array, maps: Map<number, string>[]): Map<number, string>[] {
   let sorted = true;
   for (let i = 1; i < starts.length && sorted; i++) if (starts[i] < starts[i - 1]) sorted = false;
-  if (sorted) return notes;
+  if (sorted) return maps;
   const order = Uint32Array.from(starts, (_v, i) => i).sort((a, b) => starts[a] - starts[b]);
   const [s0, e0, st0] = [starts.slice(), ends.slice(), states.slice()];
-  const moved = new Map<number, string>();
+  const moved = maps.map(() => new Map<number, string>());
   order.forEach((from, to) => {
     starts[to] = s0[from];
     ends[to] = e0[from];
     states[to] = st0[from];
-    const note = notes.get(from);
-    if (note !== undefined) moved.set(to, note);
+    maps.forEach((m, k) => {
+      const value = m.get(from);
+      if (value !== undefined) moved[k].set(to, value);
+    });
   });
   return moved;
 }
@@ -78,6 +82,7 @@ export function buildVariantSeries(variant: Variant): VariantSeries {
   const ends = Array.from(spanCounts, (n) => new Float64Array(n));
   const states = Array.from(spanCounts, (n) => new Uint8Array(n));
   const notes = Array.from(spanCounts, () => new Map<number, string>());
+  const wheres = Array.from(spanCounts, () => new Map<number, string>());
   const fill = new Int32Array(nLanes);
   for (let i = 0; i < spans.length; i++) {
     const pos = spanLane[i];
@@ -88,6 +93,7 @@ export function buildVariantSeries(variant: Variant): VariantSeries {
     ends[pos][k] = s.end / 1000;
     states[pos][k] = stateIndex.get(s.state) ?? 0;
     if (s.note) notes[pos].set(k, s.note);
+    if (s.where) wheres[pos].set(k, s.where);
   }
   const markBuckets: number[][] = variant.lanes.map(() => []);
   marks.forEach((m, i) => {
@@ -96,7 +102,7 @@ export function buildVariantSeries(variant: Variant): VariantSeries {
   });
   let spanCount = 0;
   const lanes = variant.lanes.map((lane, pos): LaneSeries => {
-    const laneNotes = sortByStart(starts[pos], ends[pos], states[pos], notes[pos]);
+    const [laneNotes, laneWheres] = sortByStart(starts[pos], ends[pos], states[pos], [notes[pos], wheres[pos]]);
     const e = ends[pos];
     const reach = new Float64Array(e.length);
     for (let k = 0; k < e.length; k++) reach[k] = k > 0 && reach[k - 1] > e[k] ? reach[k - 1] : e[k];
@@ -104,7 +110,7 @@ export function buildVariantSeries(variant: Variant): VariantSeries {
     const midx = markBuckets[pos].sort((a, b) => marks[a].at - marks[b].at);
     const markAt = Float64Array.from(midx, (i) => marks[i].at / 1000);
     const markKinds = Uint8Array.from(midx, (i) => markIndex.get(marks[i].kind) ?? 0);
-    return { lane, starts: starts[pos], ends: e, reach, states: states[pos], notes: laneNotes, markAt, markKinds };
+    return { lane, starts: starts[pos], ends: e, reach, states: states[pos], notes: laneNotes, wheres: laneWheres, markAt, markKinds };
   });
   return { variant, lanes, endMs: lastUs / 1000, spanCount };
 }

@@ -46,6 +46,11 @@ class App {
     this.controls = new Controls(this.texts, (request) => this.host.post({ type: 'run', request }), () => this.host.post({ type: 'cancel' }));
     this.controls.setRuntimes(this.runtimes.defaultRuntime, this.runtimes.pythonAvailable);
     this.status = el('p', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
+    const dropped = this.store.droppedOld;
+    if (dropped) {
+      this.status.textContent =
+        dropped === 1 ? t('An earlier run was dropped: it was saved in an older trace format.') : t('{0} earlier runs were dropped: they were saved in an older trace format.', dropped);
+    }
     this.failure = el('div', { className: 'failure', attrs: { role: 'alert' } });
     this.failure.hidden = true;
     this.runs = el('vscode-single-select', { attrs: { id: 'clab-runs', 'aria-label': t('Earlier runs') } });
@@ -83,7 +88,7 @@ class App {
     const options = this.store.entries.map((entry, i) => {
       const tr = entry.trace;
       const time = new Date(tr.startedAt).toLocaleTimeString(this.texts.locale);
-      const title = this.texts.t(findScenario(tr.scenario)?.title ?? tr.scenario);
+      const title = tr.program ? (tr.program.path.split(/[\\/]/).pop() ?? tr.program.path) : this.texts.t(findScenario(tr.scenario)?.title ?? tr.scenario);
       const flag = entry.failure ? ` (${this.texts.t('partial')})` : '';
       return el('vscode-option', { text: `${i + 1}. ${time} · ${title} · ${tr.runtime}${flag}`, attrs: { value: String(i) } });
     });
@@ -125,6 +130,7 @@ class App {
         this.render(since);
         break;
       case 'run-started':
+        this.store.droppedOld = 0;
         this.controls.showRequest(msg.request);
         this.controls.setRunning(true);
         this.failure.hidden = true;

@@ -29,6 +29,10 @@ export const MAX_RUNS = 20;
 /** setState serializes everything on each call: keep what is persisted to the newest runs up to this many spans. */
 export const MAX_PERSISTED_SPANS = 120_000;
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 function runKey(t: Trace): string {
   return `${t.scenario}|${t.runtime}|${t.startedAt}`;
 }
@@ -37,14 +41,27 @@ export class RunStore {
   entries: RunEntry[] = [];
   /** Index of the run shown; -1 when there is none. */
   selected = -1;
+  /** Restored runs dropped because an earlier version saved them in an older trace schema. */
+  droppedOld = 0;
 
   constructor(private readonly host: Host) {}
 
-  /** Restores persisted runs; anything that does not look like a trace is dropped. */
+  /**
+   * Restores persisted runs; anything that does not look like a trace is dropped. Runs of an older
+   * schema are dropped too, and counted so the panel can say so: converting them would have to guess
+   * what each old state meant (schema 1's `ready` merged waiting for a core with waiting for the GIL).
+   */
   restore(): void {
     const state = this.host.getState() as Partial<PersistedState> | undefined;
     if (!state || state.v !== 1 || !Array.isArray(state.runs)) return;
-    this.entries = state.runs.filter((e) => e && isTrace(e.trace)).slice(-MAX_RUNS);
+    // Persisted JSON from any earlier version: read as unknown until checked.
+    const runs = (state.runs as unknown[]).filter(isRecord);
+    const schemaOf = (e: Record<string, unknown>): unknown => (isRecord(e.trace) ? e.trace.schema : undefined);
+    this.droppedOld = runs.filter((e) => {
+      const schema = schemaOf(e);
+      return typeof schema === 'number' && schema < 2;
+    }).length;
+    this.entries = (runs.filter((e) => isTrace(e.trace)) as unknown as RunEntry[]).slice(-MAX_RUNS);
     const sel = typeof state.selected === 'number' ? state.selected : this.entries.length - 1;
     this.selected = Math.min(Math.max(sel, -1), this.entries.length - 1);
   }

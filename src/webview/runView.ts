@@ -7,8 +7,9 @@ import { variantFigures, type VariantFigures } from './analysis';
 import { el } from './dom';
 import { chartsPng, summaryCsv, timelineSvg } from './exporters';
 import type { Texts } from './i18n';
-import { MARK_LABEL, STATE_LABEL } from './labels';
+import { MARK_LABEL, STATE_HINT_LABEL, STATE_LABEL } from './labels';
 import { buildVariantSeries, type VariantSeries } from './laneData';
+import { exitIsBad, exitText, renderOutput, renderStuck } from './programView';
 import type { RunEntry } from './runStore';
 import { renderSummary } from './summaryView';
 import { renderLaneTables } from './tables';
@@ -84,9 +85,15 @@ export class RunView {
       const chart: TimelineChart = new TimelineChart(s, { ...context, onDrawn: () => this.noteDrawn(chart) }, width);
       this.timelines.push(chart);
       const heading = el('h4', { text: `${this.texts.variant(s.variant.title)} — ${this.texts.ms(s.variant.wallUs / 1000)}` });
+      const exit = exitText(s.variant, t);
+      if (exit) heading.append(' · ', el('span', { className: exitIsBad(s.variant) ? 'exit bad' : 'exit', text: exit }));
       const wrap = el('div', { className: 'variant' }, heading);
       if (s.variant.error) wrap.append(el('p', { className: 'bad', text: s.variant.error }));
       wrap.append(s.lanes.length ? chart.root : el('p', { className: 'empty', text: t('No lanes were recorded.') }));
+      const stuck = renderStuck(s.variant, this.texts);
+      const output = renderOutput(s.variant, this.texts);
+      if (stuck) wrap.append(stuck);
+      if (output) wrap.append(output);
       timelineSection.append(wrap);
     }
 
@@ -114,7 +121,7 @@ export class RunView {
       const canvas = el('canvas', { attrs: { 'aria-hidden': 'true' } });
       this.swatches.push({ canvas, state: i });
       paintSwatch(canvas, this.theme, i);
-      return el('li', { attrs: { 'data-state': s } }, canvas, el('span', { text: t(STATE_LABEL[s]) }));
+      return el('li', { attrs: { 'data-state': s, title: t(STATE_HINT_LABEL[s]) } }, canvas, el('span', { text: t(STATE_LABEL[s]) }));
     });
     const marks = el('li', { className: 'marks' }, el('span', { text: `▶ ${t(MARK_LABEL.start)} · ◆ ${t(MARK_LABEL.join)} · ▼ ${t(MARK_LABEL.acquire)} · ▲ ${t(MARK_LABEL.release)} · • ${t(MARK_LABEL.task)} · ✕ ${t(MARK_LABEL['killed'])}` }));
     return el('ul', { className: 'legend', attrs: { 'aria-label': t('Legend') } }, ...items, marks);
@@ -139,7 +146,7 @@ export class RunView {
   }
 
   csv(): string {
-    return summaryCsv(this.figures);
+    return summaryCsv(this.figures, this.series);
   }
 
   svg(): string {
@@ -149,7 +156,7 @@ export class RunView {
   png(): string {
     const canvases = this.timelines.map((c) => ({ title: this.texts.variant(c.series.variant.title), canvas: c.canvas }));
     if (this.timing) canvases.unshift({ title: this.texts.t('Wall time per variant'), canvas: this.timing.canvas });
-    return chartsPng(canvases, this.theme);
+    return chartsPng(canvases, this.theme, this.texts);
   }
 
   private clear(): void {

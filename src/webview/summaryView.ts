@@ -3,6 +3,7 @@ import { findScenario } from '../shared/scenarios';
 import type { Trace } from '../shared/trace';
 import { lessonLines, type LessonLine, type VariantFigures } from './analysis';
 import { el } from './dom';
+import { exitIsBad, exitText } from './programView';
 import type { Texts } from './i18n';
 
 export function formatLesson(line: LessonLine, texts: Texts): string {
@@ -27,6 +28,8 @@ export function outcomeText(f: VariantFigures, texts: Texts): string {
 export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Texts): HTMLElement {
   const t = texts.t.bind(texts);
   const info = findScenario(trace.scenario);
+  const program = trace.program ? [trace.program.path, ...trace.program.args].join(' ') : '';
+  const title = program ? t('Your program: {0}', program) : t(info?.title ?? trace.scenario);
   const env = trace.env;
   const envText = [
     trace.runtime === 'python' ? `Python ${env.python ?? ''}`.trim() : `Node ${env.node}`,
@@ -40,6 +43,8 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
     const outcome = el('td', { text: outcomeText(f, texts) });
     if (f.outcome?.ok === false) outcome.className = 'bad';
     if (f.outcome?.ok === true) outcome.append(el('span', { className: 'good', text: ` ✓ ${t('correct')}` }));
+    const variant = trace.variants.find((v) => v.id === f.id);
+    if (variant && exitIsBad(variant)) outcome.append(el('div', { className: 'bad', text: exitText(variant, t) }));
     if (f.error) outcome.append(el('div', { className: 'bad', text: f.error }));
     return el(
       'tr',
@@ -55,12 +60,18 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
   const table = el('table', { className: 'summary-table' }, el('caption', { text: t('Variants of this run (speedup against {0})', figures[0]?.title ?? '') }), el('thead', {}, head), el('tbody', {}, ...rows));
   const lessons = lessonLines(trace, figures).map((line) => el('li', { text: formatLesson(line, texts) }));
   const notes: HTMLElement[] = [];
-  if (trace.env.stateMethod === 'none') notes.push(el('p', { className: 'note', text: t('This machine could not tell running from ready: both show as running.') }));
+  if (trace.env.stateMethod === 'none') {
+    notes.push(el('p', { className: 'note', text: t('This machine could not read per-thread CPU accounting: time spent waiting for a core or for the GIL shows as running.') }));
+  }
   if (trace.skippedEvents) notes.push(el('p', { className: 'note', text: t('{0} malformed events were skipped.', trace.skippedEvents) }));
+  if (trace.problems?.length) {
+    const list = el('ul', {}, ...trace.problems.slice(0, 20).map((p) => el('li', { text: p })));
+    notes.push(el('details', { className: 'note problems' }, el('summary', { text: t('The engine found {0} problems in this trace.', trace.problems.length) }), list));
+  }
   return el(
     'div',
     { className: 'summary' },
-    el('h2', { text: t(info?.title ?? trace.scenario) }),
+    el('h2', { text: title }),
     el('p', { className: 'env', text: envText.join(' · ') }),
     el('ul', { className: 'lesson', attrs: { 'aria-label': t('What this run shows') } }, ...lessons),
     table,

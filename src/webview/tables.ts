@@ -1,8 +1,9 @@
-/** The timeline as tables: per variant, one row per lane with the time spent in each state. */
+/** The timeline as tables: per variant, one row per lane with the time spent in each state (one
+ *  column per state, so waiting for a core, for the GIL, for a lock and for a join stay apart). */
 import { LANE_STATES } from '../shared/trace';
 import { el } from './dom';
 import type { Texts } from './i18n';
-import { STATE_LABEL } from './labels';
+import { LANE_KIND_LABEL, STATE_LABEL, laneTitle } from './labels';
 import { timeByState, type VariantSeries } from './laneData';
 
 export function renderLaneTables(all: VariantSeries[], texts: Texts): HTMLElement {
@@ -17,7 +18,8 @@ export function renderLaneTables(all: VariantSeries[], texts: Texts): HTMLElemen
     );
     const rows = series.lanes.map((lane) => {
       const totals = timeByState(lane);
-      const name = `${lane.lane.name}${lane.lane.daemon ? ` (${t('daemon')})` : ''} · ${t(lane.lane.kind)}`;
+      // A task's title already says so.
+      const name = lane.lane.kind === 'task' ? laneTitle(lane.lane, t) : `${laneTitle(lane.lane, t)} · ${t(LANE_KIND_LABEL[lane.lane.kind])}`;
       return el(
         'tr',
         {},

@@ -1,10 +1,13 @@
 /**
  * Chart colours from the VS Code theme (`--vscode-charts-*` and friends), following the convention
- * learners may know from thread profilers: running green, ready yellow, lock-wait red, I/O purple,
- * sleeping blue-grey, idle grey, done faint. Colour is never the only cue: each waiting state also
- * has a pattern and a bar height, and high-contrast themes add outlines.
+ * learners may know from thread profilers: executing green, synchronization red (a lock, and a
+ * muted red for join), preemption yellow (waiting for a core; the GIL wait is the amber second
+ * yellow), I/O purple, sleeping blue-grey, idle grey, blocked in an unseen system call a neutral
+ * grey, done faint. Colour is never the only cue: each waiting state also has a pattern and a bar
+ * height (stateStyle.ts), and high-contrast themes add outlines.
  */
-import { LANE_STATES } from '../shared/trace';
+import { LANE_STATES, type LaneState } from '../shared/trace';
+import { OUTLINE_MIN_HEIGHT, PATTERN_TILE, PATTERN_TILES, STATE_HEIGHT, STATE_PATTERN, type PatternKind } from './stateStyle';
 
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
@@ -18,33 +21,13 @@ export interface Theme {
   outline?: string;
   stateFill: string[];
   statePattern: (CanvasPattern | null)[];
+  /** Colour each state's pattern is drawn with (also used by the SVG export). */
+  stateInk: string[];
   /** Fraction of the lane's height the state's bar fills. */
   stateHeight: number[];
   markColor: string;
   killColor: string;
 }
-
-/** Bar heights, by LANE_STATES index: busy and blocked states fill the lane, quiet ones less. */
-const STATE_HEIGHT: Record<(typeof LANE_STATES)[number], number> = {
-  running: 1,
-  ready: 1,
-  'lock-wait': 1,
-  io: 0.7,
-  sleeping: 0.7,
-  idle: 0.35,
-  done: 0.15,
-};
-
-type PatternKind = 'none' | 'diagonal' | 'horizontal' | 'dots' | 'cross';
-const STATE_PATTERN: Record<(typeof LANE_STATES)[number], PatternKind> = {
-  running: 'none',
-  ready: 'diagonal',
-  sleeping: 'horizontal',
-  io: 'dots',
-  'lock-wait': 'cross',
-  idle: 'none',
-  done: 'none',
-};
 
 export function themeKind(body: HTMLElement = document.body): ThemeKind {
   const c = body.classList;
@@ -72,6 +55,11 @@ function rgba([r, g, b]: number[], alpha: number): string {
   return `rgba(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)}, ${alpha})`;
 }
 
+/** Relative luminance (0 dark … 1 light), enough to pick the contrasting ink. */
+function luminance([r, g, b]: number[]): number {
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
+
 function mix(a: string, b: string, weightOfA: number): string {
   const ca = parseColor(a);
   const cb = parseColor(b);
@@ -81,35 +69,18 @@ function mix(a: string, b: string, weightOfA: number): string {
 function makePattern(kind: PatternKind, ink: string): CanvasPattern | null {
   if (kind === 'none') return null;
   const tile = document.createElement('canvas');
-  tile.width = tile.height = 8;
+  tile.width = tile.height = PATTERN_TILE;
   const g = tile.getContext('2d');
   if (!g) return null;
   g.strokeStyle = g.fillStyle = ink;
   g.lineWidth = 1.5;
   g.beginPath();
-  if (kind === 'diagonal' || kind === 'cross') {
-    g.moveTo(-2, 10);
-    g.lineTo(10, -2);
-    g.moveTo(-2, 2);
-    g.lineTo(2, -2);
-    g.moveTo(6, 10);
-    g.lineTo(10, 6);
-  }
-  if (kind === 'cross') {
-    g.moveTo(-2, -2);
-    g.lineTo(10, 10);
-  }
-  if (kind === 'horizontal') {
-    g.moveTo(0, 2);
-    g.lineTo(8, 2);
-    g.moveTo(0, 6);
-    g.lineTo(8, 6);
+  for (const [x0, y0, x1, y1] of PATTERN_TILES[kind].lines) {
+    g.moveTo(x0, y0);
+    g.lineTo(x1, y1);
   }
   g.stroke();
-  if (kind === 'dots') {
-    g.fillRect(1, 1, 2, 2);
-    g.fillRect(5, 5, 2, 2);
-  }
+  for (const [x, y] of PATTERN_TILES[kind].dots) g.fillRect(x, y, 2, 2);
   return g.createPattern(tile, 'repeat');
 }
 
@@ -122,19 +93,30 @@ export function readTheme(body: HTMLElement = document.body): Theme {
   const background = v('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff');
   const grey = mix(foreground, background, 0.45);
   const blue = v('--vscode-charts-blue', dark ? '#3794ff' : '#1a85ff');
-  const fills: Record<(typeof LANE_STATES)[number], string> = {
+  const red = v('--vscode-charts-red', dark ? '#f14c4c' : '#e51400');
+  const fills: Record<LaneState, string> = {
     running: v('--vscode-charts-green', dark ? '#89d185' : '#388a34'),
-    ready: v('--vscode-charts-yellow', dark ? '#cca700' : '#bf8803'),
+    'core-wait': v('--vscode-charts-yellow', dark ? '#cca700' : '#bf8803'),
+    'gil-wait': v('--vscode-charts-orange', '#d18616'),
     sleeping: mix(blue, grey, 0.5),
+    'lock-wait': red,
+    // Same family as a lock wait, told apart by a muted tone, a lower bar and its own hatching.
+    'join-wait': mix(red, background, 0.6),
     io: v('--vscode-charts-purple', dark ? '#b180d7' : '#652d90'),
-    'lock-wait': v('--vscode-charts-red', dark ? '#f14c4c' : '#e51400'),
     idle: grey,
+    blocked: mix(foreground, background, 0.6),
     done: rgba(parseColor(foreground), 0.18),
   };
   const highContrast = kind.startsWith('high-contrast');
   const outline = highContrast ? v('--vscode-contrastBorder', dark ? '#6fc3df' : '#0f4a85') : undefined;
-  // Pattern ink contrasts with the fills: the background colour, half transparent (solid in high contrast).
-  const ink = rgba(parseColor(background), highContrast ? 0.9 : 0.55);
+  // Pattern ink contrasts with its fill: the background colour, or the foreground on fills close to
+  // the background (the muted join red in dark themes); half transparent, near solid in high contrast.
+  const alpha = highContrast ? 0.9 : 0.55;
+  const inks = LANE_STATES.map((s) => {
+    const fill = luminance(parseColor(fills[s]));
+    const far = Math.abs(fill - luminance(parseColor(background))) >= 0.25 ? background : foreground;
+    return rgba(parseColor(far), alpha);
+  });
   return {
     kind,
     foreground,
@@ -143,7 +125,8 @@ export function readTheme(body: HTMLElement = document.body): Theme {
     error: v('--vscode-errorForeground', dark ? '#f48771' : '#a1260d'),
     outline,
     stateFill: LANE_STATES.map((s) => fills[s]),
-    statePattern: LANE_STATES.map((s) => makePattern(STATE_PATTERN[s], ink)),
+    stateInk: inks,
+    statePattern: LANE_STATES.map((s, i) => makePattern(STATE_PATTERN[s], inks[i])),
     stateHeight: LANE_STATES.map((s) => STATE_HEIGHT[s]),
     markColor: foreground,
     killColor: fills['lock-wait'],
@@ -183,7 +166,7 @@ export function paintSwatch(canvas: HTMLCanvasElement, theme: Theme, state: numb
     g.fillStyle = pattern;
     g.fillRect(0, y, w, bar);
   }
-  if (theme.outline && theme.stateHeight[state] >= 0.7) {
+  if (theme.outline && theme.stateHeight[state] >= OUTLINE_MIN_HEIGHT) {
     g.strokeStyle = theme.outline;
     g.strokeRect(0.5, y + 0.5, w - 1, Math.max(bar - 1, 1));
   }

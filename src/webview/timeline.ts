@@ -6,7 +6,7 @@
 import uPlot from 'uplot';
 import { LANE_STATES, MARK_KINDS } from '../shared/trace';
 import type { Texts } from './i18n';
-import { MARK_LABEL, STATE_LABEL } from './labels';
+import { MARK_LABEL, STATE_LABEL, laneTitle } from './labels';
 import { lowerBound, spanAt, type VariantSeries } from './laneData';
 import type { SharedTimeScale } from './timeScale';
 import type { Theme } from './theme';
@@ -156,7 +156,7 @@ export class TimelineChart {
     const ms = this.plot.posToVal(x, 'x');
     const slack = Math.abs(this.plot.posToVal(x + 3, 'x') - ms);
     const { t, ms: fmt } = { t: this.ctx.texts.t.bind(this.ctx.texts), ms: this.ctx.texts.ms.bind(this.ctx.texts) };
-    const name = lane.lane.daemon ? `${lane.lane.name} (${t('daemon')})` : lane.lane.name;
+    const name = laneTitle(lane.lane, t);
     const parts: string[] = [];
     const i = spanAt(lane, ms, slack);
     if (i >= 0) {
@@ -164,6 +164,8 @@ export class TimelineChart {
       parts.push(name, t(STATE_LABEL[state]), t('start {0}', fmt(lane.starts[i])), t('duration {0}', fmt(lane.ends[i] - lane.starts[i])));
       const note = lane.notes.get(i);
       if (note) parts.push(note);
+      const where = lane.wheres.get(i);
+      if (where) parts.push(t('at {0}', where));
     }
     const m = lowerBound(lane.markAt, ms - slack);
     if (m < lane.markAt.length && lane.markAt[m] <= ms + slack) {
@@ -235,7 +237,8 @@ function axisFontOf(): string {
 }
 
 function laneLabels(series: VariantSeries, texts: Texts): string[] {
-  return series.lanes.map((l) => (l.lane.daemon ? `${l.lane.name} ◦ ${texts.t('daemon')}` : l.lane.name));
+  const t = texts.t.bind(texts);
+  return series.lanes.map((l) => laneTitle(l.lane, t));
 }
 
 const measureCanvas = document.createElement('canvas').getContext('2d');
@@ -244,6 +247,7 @@ const measureCanvas = document.createElement('canvas').getContext('2d');
 export function labelColumnWidth(all: VariantSeries[], texts: Texts): number {
   const font = axisFontOf();
   if (measureCanvas) measureCanvas.font = font;
-  const widths = all.flatMap((s) => laneLabels(s, texts)).map((l) => (measureCanvas ? measureCanvas.measureText(l).width : l.length * 7));
-  return Math.ceil(Math.min(220, 18 + Math.max(40, ...widths)));
+  let widest = 40;
+  for (const s of all) for (const l of laneLabels(s, texts)) widest = Math.max(widest, measureCanvas ? measureCanvas.measureText(l).width : l.length * 7);
+  return Math.ceil(Math.min(220, 18 + widest));
 }

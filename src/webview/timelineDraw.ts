@@ -4,6 +4,7 @@
  */
 import { MARK_KINDS } from '../shared/trace';
 import { STATE_COUNT, forEachVisibleRect, lowerBound, type VariantSeries } from './laneData';
+import { OUTLINE_MIN_HEIGHT } from './stateStyle';
 import type { Theme } from './theme';
 
 export interface DrawStats {
@@ -134,7 +135,7 @@ export function drawLanes(
       ctx.fill(paths[s]);
     }
     // Outlines (high contrast) on the tall bars only: thin idle/done lines stay quiet.
-    if (theme.outline && theme.stateHeight[s] >= 0.7) {
+    if (theme.outline && theme.stateHeight[s] >= OUTLINE_MIN_HEIGHT) {
       ctx.strokeStyle = theme.outline;
       ctx.lineWidth = dpr;
       ctx.stroke(paths[s]);

@@ -25,6 +25,20 @@ describe('cli arguments', () => {
     assert.deepEqual((parseCliArgs(['run', 'race', '--lock', 'both']) as { params: object }).params, { lock: 'both' });
   });
 
+  it('parses trace: our flags before the file or "--", the program’s own arguments untouched after', () => {
+    assert.deepEqual(parseCliArgs(['trace', '--timeout', '5', 'app.py', '--json', '--', '--verbose', '-n', '3', '--']), {
+      cmd: 'trace', file: 'app.py', args: ['--verbose', '-n', '3', '--'], timeoutMs: 5000, json: true, timeline: false,
+    });
+    assert.deepEqual(parseCliArgs(['trace', 'sub/x.mjs', 'input.txt', '--runtime=node']), {
+      cmd: 'trace', file: 'sub/x.mjs', args: ['input.txt'], runtime: 'node', json: false, timeline: false,
+    });
+    assert.deepEqual(parseCliArgs(['trace', 'a.py', '--', '--help']), { cmd: 'trace', file: 'a.py', args: ['--help'], json: false, timeline: false });
+    assert.match(err(['trace', 'app.py', '--verbose']), /unknown flag "--verbose" \(the program's own arguments go after "--"/);
+    assert.match(err(['trace']), /trace needs a program file/);
+    assert.match(err(['trace', 'a.py', '--timeout', '3000000']), /--timeout must be more than 0 and at most 2147483 seconds/);
+    assert.match(err(['trace', 'a.py', '--timeout', '1e400']), /--timeout must be/);
+  });
+
   it('names the bad flag or value', () => {
     assert.match(err(['run', 'gil', '--threads', 'many']), /--threads expects a number, got "many"/);
     assert.match(err(['run', 'gil', '--runtime', 'ruby']), /--runtime must be node or python, got "ruby"/);
@@ -38,7 +52,7 @@ describe('cli arguments', () => {
 
 describe('cli table and timeline', () => {
   const trace: Trace = {
-    schema: 1, scenario: 'race', runtime: 'python', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20', python: '3.11.7', stateMethod: 'schedstat' },
+    schema: 2, scenario: 'race', runtime: 'python', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20', python: '3.11.7', stateMethod: 'schedstat' },
     startedAt: '', variants: [
       { id: 'no-lock', title: 'Without a lock', wallUs: 100_000, cpuUs: 5000, lanes: [{ id: 0, name: 'T1', kind: 'thread', daemon: true }],
         spans: [{ lane: 0, state: 'running', start: 0, end: 50_000 }, { lane: 0, state: 'lock-wait', start: 50_000, end: 100_000 }],

@@ -43,7 +43,7 @@ describe('cli (dist/cli.js)', () => {
     const r = runCli(['run', 'race', '--runtime', 'node', '--program', path.join(fixtures, 'good.mjs'), '--json', '--trace', file]);
     assert.equal(r.code, 0, r.stderr);
     const trace = JSON.parse(r.stdout) as Trace;
-    assert.equal(trace.schema, 1);
+    assert.equal(trace.schema, 2);
     assert.deepEqual(trace.variants.map((v) => v.id), ['no-lock', 'lock']);
     const chrome = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: { ph: string; pid: number; tid: number }[] };
     assert.ok(chrome.traceEvents.some((e) => e.ph === 'X'));

@@ -4,20 +4,22 @@ import { checkTrace } from '../../src/shared/traceCheck';
 import type { Trace, Variant } from '../../src/shared/trace';
 import { carryExcess, splitCpuInterval } from '../../src/engine/cpuSplit';
 import type { RunSample } from '../../src/engine/sampler';
-import { TraceBuilder } from '../../src/engine/traceBuilder';
+import { TraceBuilder, type BuildOptions } from '../../src/engine/traceBuilder';
 
 const MS = 1_000_000;
 const fallback = { id: 'fallback', title: 'Fallback' };
 
-function build(events: ProgramEvent[], opts: { exitAt: number; samples?: Record<string, RunSample[]>; closes?: [number, number][]; killedRun?: boolean }) {
+type BuildOpts = { exitAt: number; startAt?: number; samples?: Record<string, RunSample[]>; closes?: [number, number][]; killedRun?: boolean } & Partial<Pick<BuildOptions, 'output' | 'exit'>>;
+
+function build(events: ProgramEvent[], opts: BuildOpts) {
   const b = new TraceBuilder();
   events.forEach((event, i) => b.add({ event, conn: 'lane' in event && event.lane.startsWith('d') ? 2 : 1, at: i }));
   for (const [conn, at] of opts.closes ?? []) b.connectionClosed(conn, at);
-  return b.build({ exitAt: opts.exitAt, fallback, samples: (k) => opts.samples?.[k], killedRun: opts.killedRun });
+  return b.build({ ...opts, fallback, samples: (k) => opts.samples?.[k] });
 }
 
 const asTrace = (variants: Variant[]): Trace => ({
-  schema: 1, scenario: 'gil', runtime: 'node', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: '', variants,
+  schema: 2, scenario: 'gil', runtime: 'node', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: '', variants,
 });
 
 const total = (v: Variant, lane: number, state: string): number =>
@@ -68,13 +70,15 @@ describe('engine trace builder', () => {
     assert.equal(v.spans.filter((s) => s.lane === 2).at(-1)?.end, 52000);
   });
 
-  it('splits cpu into measured running and ready from schedstat samples', () => {
+  it('splits cpu into measured running and, where no reading saw why it was off the CPU, blocked "unknown"', () => {
     const { variants, method } = build(base, { exitAt: T0 + 60 * MS, samples: { w: workerSamples } });
     const v = variants[0];
     assert.equal(method, 'schedstat');
     assert.equal(total(v, 1, 'running'), 20_000);
-    assert.equal(total(v, 1, 'ready'), 20_000);
-    assert.ok(v.spans.filter((s) => s.lane === 1 && s.state === 'ready').length >= 5, 'alternates per sample interval');
+    assert.equal(total(v, 1, 'blocked'), 20_000);
+    assert.equal(total(v, 1, 'gil-wait'), 0, 'never the GIL without a kernel reading that says so');
+    assert.ok(v.spans.filter((s) => s.lane === 1 && s.state === 'blocked').every((s) => s.note === 'unknown'));
+    assert.ok(v.spans.filter((s) => s.lane === 1 && s.state === 'blocked').length >= 5, 'alternates per sample interval');
     assert.deepEqual(checkTrace(asTrace(variants)), []);
   });
 
@@ -88,7 +92,7 @@ describe('engine trace builder', () => {
     const r1 = build(withC, { exitAt: T0 + 11 * MS });
     assert.equal(r1.method, 'thread-cpu-clock');
     assert.equal(total(r1.variants[0], 0, 'running'), 3000);
-    assert.equal(total(r1.variants[0], 0, 'ready'), 7000);
+    assert.equal(total(r1.variants[0], 0, 'blocked'), 7000);
     assert.equal(r1.variants[0].cpuUs, 3000, 'cpu from the measured running time when the program sent none');
     const noC = withC.map((e) => (e.k === 'lane' || e.k === 'end' ? { ...e, c: undefined } : e));
     const r2 = build(noC, { exitAt: T0 + 11 * MS });
@@ -139,11 +143,11 @@ describe('engine trace builder', () => {
 describe('engine cpu split', () => {
   it('carries run time of a late tick into the following intervals', () => {
     // schedstat of a thread running all along, updated only at 4 ms ticks, read every ~1.1 ms
-    const segs = [0, 0, 0, 4.4, 0, 0, 0, 4.4].map((run, i) => ({ from: i * 1.1, to: (i + 1) * 1.1, run }));
+    const segs = [0, 0, 0, 4.4, 0, 0, 0, 4.4].map((run, i) => ({ from: i * 1.1, to: (i + 1) * 1.1, run, wait: 0 }));
     carryExcess(segs);
     const ran = segs.reduce((n, s) => n + s.run, 0);
     assert.ok(Math.abs(ran - 8.8) < 1e-9, `all ${ran} of 8.8 kept`);
-    assert.ok(segs.every((s) => Math.abs(s.run - 1.1) < 1e-9), 'every interval full: no false ready');
+    assert.ok(segs.every((s) => Math.abs(s.run - 1.1) < 1e-9), 'every interval full: no false off-CPU slivers');
   });
 
   it('draws the head before the first reading as running and caps run at the wall time', () => {
@@ -152,7 +156,7 @@ describe('engine cpu split', () => {
     assert.ok(split.pieces.every((p) => p.state === 'running'));
     assert.equal(split.runNs, 10);
     const half = splitCpuInterval(0, 10, [{ t: -1, run: 0, wait: 0 }, { t: 10, run: 5, wait: 0 }]);
-    assert.deepEqual(half.pieces, [{ state: 'running', start: 0, end: 5 }, { state: 'ready', start: 5, end: 10 }]);
+    assert.deepEqual(half.pieces, [{ state: 'running', start: 0, end: 5 }, { state: 'blocked', start: 5, end: 10, note: 'unknown' }]);
   });
 });
 
@@ -162,7 +166,7 @@ describe('trace invariants', () => {
       id: 'v', title: 'V', wallUs: 1000, lanes: [{ id: 0, name: 'A', kind: 'main' }],
       spans: [
         { lane: 0, state: 'running', start: 0, end: 600 },
-        { lane: 0, state: 'ready', start: 500, end: 700 },
+        { lane: 0, state: 'gil-wait', start: 500, end: 700 },
         { lane: 3, state: 'running', start: 0, end: 10 },
         { lane: 0, state: 'done', start: 800, end: 10_000_000 },
       ],
@@ -173,5 +177,117 @@ describe('trace invariants', () => {
     assert.match(problems.join('\n'), /overlaps/);
     assert.match(problems.join('\n'), /no such lane/);
     assert.match(problems.join('\n'), /ends after wallUs/);
+  });
+});
+
+describe('engine cpu split by the kernel view', () => {
+  const futex = (timed: boolean): RunSample['view'] => ({ kind: 'syscall', name: 'futex', timed });
+  // 0–10: ran 4, queued 2, off the CPU 4, seen asleep at the reading that closes it
+  const readings = (view: RunSample['view']): RunSample[] => [{ t: 0, run: 0, wait: 0 }, { t: 10, run: 4, wait: 2, view }];
+  const states = (pieces: { state: string; end: number; start: number; note?: string }[]) => pieces.map((p) => [p.state, p.end - p.start, p.note]);
+
+  it('names run-queue time core-wait and a timed futex wait in a GIL build gil-wait', () => {
+    const split = splitCpuInterval(0, 10, readings(futex(true)), undefined, undefined, { runtime: 'python', gil: true });
+    assert.deepEqual(states(split.pieces), [['running', 4, undefined], ['core-wait', 2, undefined], ['gil-wait', 4, undefined]]);
+  });
+
+  it('never says gil-wait without the GIL, for an untimed futex, or in Node', () => {
+    const noGil = splitCpuInterval(0, 10, readings(futex(true)), undefined, undefined, { runtime: 'python', gil: false });
+    assert.deepEqual(states(noGil.pieces).at(-1), ['blocked', 4, 'futex']);
+    const untimed = splitCpuInterval(0, 10, readings(futex(false)), undefined, undefined, { runtime: 'python', gil: true });
+    assert.deepEqual(states(untimed.pieces).at(-1), ['blocked', 4, 'futex']);
+    const node = splitCpuInterval(0, 10, readings(futex(true)), undefined, undefined, { runtime: 'node' });
+    assert.deepEqual(states(node.pieces).at(-1), ['blocked', 4, 'futex']);
+  });
+
+  it('names other system calls, and a Node thread in epoll is its idle event loop', () => {
+    const read = splitCpuInterval(0, 10, readings({ kind: 'syscall', name: 'read', timed: false }), undefined, undefined, { runtime: 'python', gil: true });
+    assert.deepEqual(states(read.pieces).at(-1), ['blocked', 4, 'read']);
+    const epoll = splitCpuInterval(0, 10, readings({ kind: 'syscall', name: 'epoll_wait', timed: false }), undefined, undefined, { runtime: 'node' });
+    assert.deepEqual(states(epoll.pieces).at(-1), ['idle', 4, 'event loop']);
+  });
+
+  it('ignores the view of a reading taken after the interval ended', () => {
+    const late: RunSample[] = [{ t: 0, run: 0, wait: 0 }, { t: 20, run: 4, wait: 0, view: futex(true) }];
+    const split = splitCpuInterval(0, 10, late, undefined, undefined, { runtime: 'python', gil: true });
+    assert.ok(!split.pieces.some((p) => p.state === 'gil-wait'), JSON.stringify(split.pieces));
+  });
+});
+
+describe('engine trace builder: program runs (schema 2)', () => {
+  const T0 = 5_000 * MS;
+  const lockEvents: ProgramEvent[] = [
+    { k: 'lane', lane: 'm', name: 'MainThread', kind: 'main', pid: 7, tid: 7, t: T0 + 1 * MS, target: 'main' },
+    { k: 'lane', lane: 'a', name: 'Thread-1 (worker)', kind: 'thread', pid: 7, tid: 8, t: T0 + 2 * MS, target: 'worker', where: 'x.py:12' },
+    { k: 'lane', lane: 'b', name: 'Thread-2 (worker)', kind: 'thread', pid: 7, tid: 9, t: T0 + 2 * MS },
+    { k: 'state', lane: 'm', s: 'join-wait', t: T0 + 3 * MS, note: 'Thread.join', where: 'x.py:20' },
+    { k: 'state', lane: 'b', s: 'lock-wait', t: T0 + 4 * MS, obj: 'Lock (x.py:3)', holder: 'a', where: 'x.py:8' },
+    { k: 'state', lane: 'a', s: 'lock-wait', t: T0 + 5 * MS, obj: 'Lock (x.py:4)', holder: 'b', where: 'x.py:9' },
+    { k: 'stuck', lane: 'a', frames: [{ file: 'x.py', line: 9, func: 'worker' }], obj: 'Lock (x.py:4)', holder: 'b' },
+    { k: 'stuck', lane: 'b', frames: [{ file: 'x.py', line: 8, func: 'worker' }], obj: 'Lock (x.py:3)', holder: 'a' },
+    { k: 'stuck', lane: 'm', frames: [{ file: 'x.py', line: 20, func: '<module>' }] },
+  ];
+
+  it('starts the variant at spawn, keeps lane facts, names the lock and its holder, and reports the deadlock cycle', () => {
+    const { variants } = build(lockEvents, { startAt: T0, exitAt: T0 + 100 * MS, killedRun: true });
+    const v = variants[0];
+    assert.equal(v.id, 'fallback');
+    assert.equal(v.wallUs, 100_000, 'from spawn to the stop');
+    assert.deepEqual(v.lanes[1], { id: 1, name: 'Thread-1 (worker)', kind: 'thread', pid: 7, target: 'worker', where: 'x.py:12' });
+    const wait = v.spans.find((s) => s.lane === 2 && s.state === 'lock-wait');
+    assert.equal(wait?.note, 'Lock (x.py:3) held by Thread-1 (worker)');
+    assert.equal(wait?.where, 'x.py:8');
+    assert.equal(v.spans.find((s) => s.lane === 0 && s.state === 'join-wait')?.note, 'Thread.join');
+    assert.ok(v.stuck, 'stuck report');
+    assert.deepEqual(new Set(v.stuck.deadlock), new Set([1, 2]));
+    assert.match(v.stuck.summary ?? '', /^deadlock: Thread-\d \(worker\) waits for Lock \(x\.py:\d\) held by Thread-\d \(worker\), which waits for/);
+    assert.equal(v.stuck.threads.find((t) => t.lane === 0)?.heldBy, undefined);
+    assert.deepEqual(checkTrace(asTrace(variants)), []);
+  });
+
+  it('keeps output with times relative to the start, and the exit code', () => {
+    const { variants } = build(lockEvents.slice(0, 3), {
+      startAt: T0, exitAt: T0 + 10 * MS,
+      output: [{ t: T0 + 4 * MS, stream: 'stdout', text: 'hello\n' }, { t: T0 + 6 * MS, stream: 'stderr', text: 'oops\n' }],
+      exit: { code: 3, signal: null, at: T0 + 10 * MS },
+    });
+    const v = variants[0];
+    assert.deepEqual(v.output, [{ at: 4000, stream: 'stdout', text: 'hello\n' }, { at: 6000, stream: 'stderr', text: 'oops\n' }]);
+    assert.equal(v.exitCode, 3);
+    assert.equal(v.stuck, undefined);
+  });
+
+  it('refuses and counts events dated outside the run instead of drawing them', () => {
+    const hostile: ProgramEvent[] = [
+      ...lockEvents.slice(0, 2),
+      { k: 'state', lane: 'a', s: 'sleeping', t: 1e300 },
+      { k: 'mark', lane: 'a', m: 'task', t: -1e15 },
+      { k: 'variant-end', id: 'x', t: T0 + 5 * MS, wall: 1e18 },
+    ];
+    const { variants, rejected } = build(hostile, { startAt: T0, exitAt: T0 + 10 * MS });
+    assert.equal(rejected, 2);
+    assert.ok(variants[0].wallUs <= 10_000, `wall ${variants[0].wallUs}`);
+    assert.deepEqual(checkTrace(asTrace(variants)), []);
+  });
+});
+
+describe('trace invariants (schema 2)', () => {
+  const lane = (id: number, pid = 1) => ({ id, name: `L${id}`, kind: 'thread' as const, pid });
+  it('refuses a killed mark on a lane that ended, impossible CPU, and duplicate variant ids', () => {
+    const v: Variant = {
+      id: 'v', title: 'V', wallUs: 1_000_000, cpuUs: 9_000_000, lanes: [lane(0), lane(1), lane(2)],
+      spans: [
+        { lane: 0, state: 'running', start: 0, end: 1_000_000 },
+        { lane: 1, state: 'running', start: 0, end: 1_000_000 },
+        { lane: 2, state: 'running', start: 0, end: 900_000 },
+        { lane: 2, state: 'done', start: 900_000, end: 1_000_000 },
+      ],
+      marks: [{ lane: 2, at: 1_000_000, kind: 'killed' }],
+    };
+    const text = checkTrace({ ...asTrace([v, { ...v }]) }).join('\n');
+    assert.match(text, /ran 2900000 µs on 2 cores/);
+    assert.match(text, /cpuUs 9000000 is impossible/);
+    assert.match(text, /the lane ended before, so it was not killed/);
+    assert.match(text, /duplicate id/);
   });
 });

@@ -39,7 +39,7 @@ describe('engine schedstat sampler', () => {
 describe('chrome trace export', () => {
   it('gives one pid per variant, one tid per lane, X events for spans and instants for marks', () => {
     const trace: Trace = {
-      schema: 1, scenario: 'daemon', runtime: 'python', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: '',
+      schema: 2, scenario: 'daemon', runtime: 'python', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: '',
       variants: ['a', 'b'].map((id) => ({
         id, title: id.toUpperCase(), wallUs: 10, lanes: [{ id: 0, name: 'Main', kind: 'main' as const }, { id: 1, name: 'Ping', kind: 'thread' as const, daemon: true }],
         spans: [{ lane: 0, state: 'running' as const, start: 0, end: 4 }, { lane: 1, state: 'sleeping' as const, start: 1, end: 9, note: 'sleep' }, { lane: 0, state: 'done' as const, start: 4, end: 10 }],

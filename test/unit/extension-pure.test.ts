@@ -9,7 +9,7 @@ import type { Trace } from '../../src/shared/trace';
 const identity = (message: string, ...args: (string | number)[]) => message.replace(/\{(\d+)\}/g, (_, n: string) => String(args[Number(n)]));
 
 const trace: Trace = {
-  schema: 1,
+  schema: 2,
   scenario: 'download',
   runtime: 'node',
   params: {},

@@ -6,7 +6,7 @@ import { descendantsOf, killProcessTree } from '../../src/extension/run/processT
 import { RunController, STOP_GRACE_MS, type RunLogger } from '../../src/extension/run/runController';
 
 const dir = mkdtempSync(join(tmpdir(), 'clab-host-'));
-const trace = { schema: 1, scenario: 'download', runtime: 'node', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: 'x', variants: [] };
+const trace = { schema: 2, scenario: 'download', runtime: 'node', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: 'x', variants: [] };
 
 /** Writes a fake engine host whose reply to `run` is `onRun` (JS, with `msg` in scope). */
 function fakeHost(name: string, onRun: string): string {

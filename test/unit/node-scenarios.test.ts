@@ -50,7 +50,7 @@ function maxOverlap(v: Variant, state: string): number {
 
 /**
  * Why a speedup cannot be judged, if the run itself shows it: the lanes spent a good share of their
- * CPU-wanting time `ready` (runnable, no free core) because other programs held the cores.
+ * CPU-wanting time in `core-wait` (runnable, no free core) because other programs held the cores.
  */
 function contention(trace: Trace, v: Variant): string | undefined {
   if (trace.env.stateMethod !== 'schedstat') return busyMachine();
@@ -58,7 +58,7 @@ function contention(trace: Trace, v: Variant): string | undefined {
   let ready = 0;
   for (const s of v.spans) {
     if (s.state === 'running') running += s.end - s.start;
-    if (s.state === 'ready') ready += s.end - s.start;
+    if (s.state === 'core-wait') ready += s.end - s.start;
   }
   const share = ready / Math.max(1, running + ready);
   return share > 0.2 ? `its lanes waited for a core ${(share * 100).toFixed(0)}% of the time (a busy machine)` : undefined;

@@ -1,8 +1,8 @@
 /** The chart's pure data code in plain Node: the loops the 100 000-span target rests on. */
 import { strict as assert } from 'node:assert';
-import type { Variant } from '../../src/shared/trace';
+import { LANE_STATES, type Variant } from '../../src/shared/trace';
 import { lessonLines, variantFigures } from '../../src/webview/analysis';
-import { buildVariantSeries, forEachVisibleRect, spanAt, timeByState } from '../../src/webview/laneData';
+import { STATE_COUNT, buildVariantSeries, forEachVisibleRect, spanAt, timeByState } from '../../src/webview/laneData';
 import { fixtureTrace, largeTrace } from '../fixtures/traces/make';
 
 function variant(spans: Variant['spans']): Variant {
@@ -13,13 +13,15 @@ describe('lane data (typed arrays, visible spans, hit test)', () => {
   it('splits spans by lane, sorted by start, in ms', () => {
     const s = buildVariantSeries(
       variant([
-        { lane: 7, state: 'ready', start: 5000, end: 6000 },
+        { lane: 7, state: 'gil-wait', start: 5000, end: 6000, note: 'GIL', where: 'a.py:3' },
         { lane: 7, state: 'running', start: 0, end: 5000 },
         { lane: 99, state: 'running', start: 0, end: 1 },
       ]),
     );
     assert.deepEqual([...s.lanes[0].starts], [0, 5]);
-    assert.deepEqual([...s.lanes[0].states], [0, 1]);
+    assert.deepEqual([...s.lanes[0].states], [0, LANE_STATES.indexOf('gil-wait')]);
+    assert.equal(s.lanes[0].notes.get(1), 'GIL', 'notes follow their span when sorted');
+    assert.equal(s.lanes[0].wheres.get(1), 'a.py:3', 'so do program locations');
     assert.equal(s.spanCount, 2, 'a span on an unknown lane is dropped');
   });
 
@@ -37,13 +39,13 @@ describe('lane data (typed arrays, visible spans, hit test)', () => {
     const lane = series.lanes[1];
     const end = series.endMs;
     const widthPx = 800;
-    const counts = new Int32Array(7);
+    const counts = new Int32Array(STATE_COUNT);
     const rects: number[] = [];
     const n = forEachVisibleRect(lane, 0, end, { origin: 0, perMs: widthPx / end }, (_s, x0) => rects.push(x0), counts);
     assert.ok(lane.starts.length > 10_000);
     assert.ok(n <= widthPx + 1, `rects ${n} bounded by the width`);
     assert.equal(counts.reduce((a, b) => a + b, 0), lane.starts.length, 'every span walked at full zoom');
-    const window = new Int32Array(7);
+    const window = new Int32Array(STATE_COUNT);
     const from = lane.starts[100];
     const to = lane.ends[120];
     forEachVisibleRect(lane, from, to, { origin: (-from * widthPx) / (to - from), perMs: widthPx / (to - from) }, () => undefined, window);
@@ -62,12 +64,12 @@ describe('lane data (typed arrays, visible spans, hit test)', () => {
     assert.equal(spanAt(lane, 5), 0);
     const drawn: number[] = [];
     forEachVisibleRect(lane, 5, 6, { origin: -500, perMs: 100 }, (state) => drawn.push(state));
-    assert.deepEqual(drawn, [3], 'only the I/O span is drawn in the window');
+    assert.deepEqual(drawn, [LANE_STATES.indexOf('io')], 'only the I/O span is drawn in the window');
   });
 
   it('totals time per state', () => {
     const s = buildVariantSeries(variant([{ lane: 7, state: 'io', start: 0, end: 2500 }]));
-    assert.equal(timeByState(s.lanes[0])[3], 2.5);
+    assert.equal(timeByState(s.lanes[0])[LANE_STATES.indexOf('io')], 2.5);
   });
 });
 

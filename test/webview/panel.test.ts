@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseFromWebview } from '../../src/shared/protocol';
-import type { Trace } from '../../src/shared/trace';
+import { LANE_STATES, type Trace } from '../../src/shared/trace';
 import { fixtureTrace } from '../fixtures/traces/make';
 import { PanelHarness, type PanelPage, type ThemeName } from './page';
 
@@ -94,15 +94,16 @@ describe('demo panel webview (Chromium)', function () {
       gil.variants.map((v) => v.lanes.map((l) => l.name)),
     );
     const seen = new Set<string>();
-    for (const name of ['gil', 'race', 'pool', 'daemon', 'download'] as const) {
+    for (const name of ['gil', 'race', 'pool', 'daemon', 'download', 'all-states'] as const) {
       const info = await showRun(p, fixtureTrace(name), 2);
       for (const v of info) for (const [state, n] of Object.entries(v.spansByState)) if (n > 0) seen.add(state);
       if (name === 'daemon') assert.deepEqual(info[0].daemon, [false, true, true], 'daemon lanes flagged');
     }
-    assert.deepEqual([...seen].sort(), ['done', 'idle', 'io', 'lock-wait', 'ready', 'running', 'sleeping']);
+    assert.deepEqual([...seen].sort(), [...LANE_STATES].sort());
     const legend = await p.page.evaluate(() => window.__clabTest.legend());
-    assert.equal(legend.length, 7);
-    assert.ok(legend.some((l) => /GIL/.test(l)));
+    assert.equal(legend.length, LANE_STATES.length);
+    // The two yellows say which is which.
+    assert.ok(legend.includes('Waiting for the GIL') && legend.includes('Waiting for a CPU core'), legend.join(' | '));
   });
 
   it('scales the canvases by devicePixelRatio and still hit-tests in CSS pixels', async () => {
@@ -112,19 +113,22 @@ describe('demo panel webview (Chromium)', function () {
     assert.ok(sizes.length === 2 && sizes.every(([w, cw]) => w === cw * 2), JSON.stringify(sizes));
     const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 3, 'lock-wait'));
     assert.ok(at);
-    assert.match((await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '', /^ThreadPoolExecutor-0_2 · Waiting for a lock or a join/);
+    assert.match(
+      (await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '',
+      /^ThreadPoolExecutor-0_2 · Waiting for a lock · start .* · Lock \(race\.py:12\) · at race\.py:18$/,
+    );
   });
 
   it('shows a tooltip with lane, state, start and duration on hover', async () => {
     p = await harness.open();
     await showRun(p, fixtureTrace('gil'));
-    const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'ready'));
-    assert.ok(at, 'a ready span of Thread-1 is visible');
+    const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'gil-wait'));
+    assert.ok(at, 'a GIL-wait span of Thread-1 is visible');
     await p.page.mouse.move(at.x, at.y);
     const tip = p.page.locator('.tooltip:visible');
     await tip.waitFor();
     const text = (await tip.textContent()) ?? '';
-    assert.match(text, /^Thread-1 · Ready \(waiting for the GIL or a core\) · start [\d.,]+ ms · duration [\d.,]+ ms/);
+    assert.match(text, /^Thread-1 · Waiting for the GIL · start [\d.,]+ ms · duration [\d.,]+ ms/);
     assert.equal(await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y]), text);
   });
 
@@ -139,6 +143,89 @@ describe('demo panel webview (Chromium)', function () {
     assert.match(String(logs[0].message), /malformed trace/);
     assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 1, 'no run was added');
     assert.equal((await p.page.evaluate(() => window.__clabTest.variants())).length, 2, 'the run on screen stayed');
+  });
+
+  it('refuses a schema-1 trace by message, and drops kept schema-1 runs with a note', async () => {
+    const old = { ...fixtureTrace('race'), schema: 1 } as unknown as Trace;
+    const oldState = (JSON.parse(JSON.stringify(old)) as { variants: { spans: { state: string }[] }[] });
+    oldState.variants[0].spans[0].state = 'ready';
+    p = await harness.open({ state: { v: 1, runs: [{ trace: oldState }, { trace: fixtureTrace('pool') }], selected: 1 } });
+    await waitDrawn(p, 4);
+    assert.match((await p.page.locator('.status').textContent()) ?? '', /An earlier run was dropped: it was saved in an older trace format\./);
+    assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 1, 'the schema-2 run stays');
+    await p.send({ type: 'run-result', runId: 2, trace: old });
+    const stale = { ...fixtureTrace('race'), startedAt: '2026-11-27T09:00:00.000Z' };
+    stale.variants[0].spans[0] = { ...stale.variants[0].spans[0], state: 'ready' as never };
+    await p.send({ type: 'run-result', runId: 3, trace: stale });
+    const logs = (await p.posted()).filter((m) => m.type === 'log').map((m) => String(m.message));
+    assert.equal(logs.length, 2);
+    assert.match(logs[0], /malformed trace: schema 1 is not read here/);
+    assert.match(logs[1], /variants\[0\]\.spans\[0\] is not a span of a known state/);
+    assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 1, 'neither was added');
+  });
+
+  it('shows a traced program: exit status, where threads were stuck, its output as text, task lanes', async () => {
+    p = await harness.open({ height: 1400 });
+    const trace = fixtureTrace('all-states');
+    const [info] = await showRun(p, trace);
+    assert.deepEqual(info.lanes, trace.variants[0].lanes.map((l) => l.name));
+    assert.match((await p.page.locator('.summary h2').textContent()) ?? '', /^Your program: stuck_demo\.py --accounts 2$/);
+    assert.match((await p.page.locator('.variant h4').textContent()) ?? '', /stuck_demo\.py — [\d.,]+ ms · stopped by signal SIGTERM/);
+    assert.match((await p.page.locator('.summary-table td.bad, .summary-table td .bad').allTextContents()).join(' '), /stopped by signal SIGTERM/);
+    // Stuck: each thread's innermost frame and what it waits for, and the deadlock cycle.
+    const stuck = p.page.locator('.stuck');
+    assert.match((await stuck.locator('p.bad').textContent()) ?? '', /^Deadlock: Thread-1 \(transfer\) waits for Lock \(stuck_demo\.py:9\) held by Thread-2/);
+    const items = await stuck.locator('li').allTextContents();
+    assert.deepEqual(items, [
+      'MainThread — threading.py:1119 in join — waits for Thread-1 (transfer)',
+      'Thread-1 (transfer) — stuck_demo.py:24 in transfer — waits for Lock (stuck_demo.py:9), held by Thread-2 (transfer)',
+      'Thread-2 (transfer) — stuck_demo.py:24 in transfer — waits for Lock (stuck_demo.py:8), held by Thread-1 (transfer)',
+    ]);
+    assert.equal(await stuck.locator('li.in-cycle').count(), 2);
+    // Output: text only, stderr marked, markup in it shown as typed.
+    const pre = p.page.locator('pre.output');
+    assert.equal(await pre.textContent(), trace.variants[0].output!.map((c) => c.text).join(''));
+    assert.equal(await pre.locator('b').count(), 0, 'no markup from the output');
+    assert.equal(await pre.locator('span.stderr').textContent(), 'warning: <b>not markup</b> & not an entity &amp;\n');
+    // Task lanes are labelled as asyncio tasks; tooltips carry the note and where the state began.
+    const taskIndex = trace.variants[0].lanes.findIndex((l) => l.kind === 'task');
+    const at = await p.page.evaluate((lane) => window.__clabTest.pointOf(0, lane, 'io'), taskIndex);
+    assert.ok(at);
+    assert.match(
+      (await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '',
+      /^Task-1 \(fetch\) ◦ asyncio task · Waiting for I\/O · start .* · StreamReader\.read · at stuck_demo\.py:62$/,
+    );
+    const blocked = await p.page.evaluate(() => window.__clabTest.pointOf(0, 3, 'blocked'));
+    assert.ok(blocked);
+    assert.match((await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [blocked.x, blocked.y])) ?? '', /^Thread-3 \(watchdog\) ◦ daemon · Blocked in a system call · .* · (futex|epoll_wait)/);
+    // The tables keep the waits apart: one column per state.
+    const header = await p.page.locator('section.tables thead th').allTextContents();
+    assert.deepEqual(header.slice(1, -1), ['Running', 'Waiting for a CPU core', 'Waiting for the GIL', 'Sleeping', 'Waiting for a lock', 'Waiting for a thread or task to finish (join)', 'Waiting for I/O', 'Idle, nothing to do', 'Blocked in a system call', 'Done']);
+    // The CSV has a column per state and the exit status.
+    await p.page.click('#clab-export-csv');
+    const csv = String((await p.posted()).filter((m) => m.type === 'save').at(-1)?.content);
+    const [head, row] = csv.trim().split('\n').map((l) => l.split(','));
+    assert.ok(['exit_code', 'signal', 'core_wait_ms', 'gil_wait_ms', 'join_wait_ms', 'blocked_ms'].every((c) => head.includes(c)), head.join(','));
+    assert.equal(row[head.indexOf('signal')], 'SIGTERM');
+    const gilMs = trace.variants[0].spans.filter((x) => x.state === 'gil-wait').reduce((a, x) => a + x.end - x.start, 0) / 1000;
+    assert.equal(Number(row[head.indexOf('gil_wait_ms')]), Number(gilMs.toFixed(3)));
+  });
+
+  it('renders only the last 2,000 lines of a long output, and says so', async () => {
+    p = await harness.open();
+    const trace = fixtureTrace('all-states');
+    const lines = Array.from({ length: 2500 }, (_, i) => `line ${i + 1}\n`);
+    trace.variants[0].output = [
+      { at: 0, stream: 'stdout', text: lines.slice(0, 1000).join('') },
+      { at: 10, stream: 'stderr', text: lines.slice(1000).join('') },
+    ];
+    trace.variants[0].outputTruncated = 12_345;
+    await showRun(p, trace);
+    const text = (await p.page.locator('pre.output').textContent()) ?? '';
+    assert.equal(text.split('\n').length - 1, 2000);
+    assert.ok(text.startsWith('line 501\n') && text.endsWith('line 2500\n'));
+    const notes = await p.page.locator('.program-output .note').allTextContents();
+    assert.deepEqual(notes, ['Showing the last 2,000 of 2,500 lines.', '12,345 more characters of output were not kept.']);
   });
 
   it('zooms all variants together with the wheel and with a drag', async () => {
@@ -276,6 +363,26 @@ describe('demo panel webview (Chromium)', function () {
     const rows = await tables.locator('table').evaluateAll((ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
     assert.deepEqual(rows, [1, 3, 3]);
     assert.match((await tables.locator('tbody tr').nth(1).textContent()) ?? '', /MainThread/);
+  });
+
+  it('draws every state distinctly in light, dark and high-contrast themes (screenshots)', async () => {
+    mkdirSync('test-results/webview', { recursive: true });
+    for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
+      p = await harness.open({ theme, height: 1300 });
+      await showRun(p, fixtureTrace('all-states'));
+      // Every legend swatch differs from every other in its pixels (fill, pattern or height).
+      const swatches = await p.page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLCanvasElement>('.legend canvas'), (c) => {
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let h = 0;
+          for (let i = 0; i < data.length; i++) h = (h * 31 + data[i]) >>> 0;
+          return h;
+        }),
+      );
+      assert.equal(new Set(swatches).size, swatches.length, `${theme}: ${swatches.length} distinct swatches`);
+      await p.page.screenshot({ path: `test-results/webview/states-${theme}.png`, fullPage: true });
+      await p.close();
+    }
   });
 
   it('renders readably in light, dark and high-contrast themes (screenshots)', async () => {

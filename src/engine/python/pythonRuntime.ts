@@ -1,7 +1,8 @@
 /**
- * Runs the lesson's Python programs (media/programs/python/<scenario>.py) with the learner's
- * interpreter. The tracer `labtrace.py` lives beside them; PYTHONPATH points there so a learner's
- * edited copy saved anywhere else still imports it.
+ * Runs Python programs with the learner's interpreter: the lesson's (media/programs/python/<scenario>.py)
+ * and any other. `PYTHONPATH` starts with the bootstrap folder, whose `sitecustomize.py` loads the
+ * automatic tracer in every Python process of the run (children inherit the environment); the
+ * programs folder follows, so a lesson program saved anywhere else still imports `labtrace`.
  */
 import * as path from 'node:path';
 import type { ScenarioId } from '../../shared/scenarios';
@@ -31,23 +32,39 @@ export class PythonRuntime implements ProgramRuntime {
     return { runtime: 'python', version: info.version, executable: info.executable, gil: info.gil };
   }
 
+  get bootstrapDir(): string {
+    return path.join(this.programsDir, 'bootstrap');
+  }
+
+  /** The environment that makes every Python process of the run load the tracer. */
+  private tracedEnv(): Record<string, string> {
+    const inherited = process.env.PYTHONPATH;
+    const ours = [this.bootstrapDir, this.programsDir].join(path.delimiter);
+    return {
+      PYTHONPATH: inherited ? `${ours}${path.delimiter}${inherited}` : ours,
+      // No __pycache__ beside the learner's files. (A PYTHONPYCACHEPREFIX cache was measured 4–6×
+      // slower to start: Python then ignores the standard library's own compiled files.)
+      PYTHONDONTWRITEBYTECODE: '1',
+    };
+  }
+
   programPath(scenario: ScenarioId): string {
     return path.join(this.programsDir, `${scenario}.py`);
   }
 
   command(info: RuntimeInfo, program: string, args: string[]): ProgramCommand {
-    const inherited = process.env.PYTHONPATH;
     return {
       command: info.executable,
       // -X utf8: the lesson's file names print on any console code page; -u: output arrives as printed.
       args: ['-X', 'utf8', '-u', program, ...args],
       cwd: path.dirname(program),
-      env: {
-        PYTHONPATH: inherited ? `${this.programsDir}${path.delimiter}${inherited}` : this.programsDir,
-        // No __pycache__ beside the learner's copy. (A PYTHONPYCACHEPREFIX cache was measured 4–6×
-        // slower to start: Python then ignores the standard library's own compiled files.)
-        PYTHONDONTWRITEBYTECODE: '1',
-      },
+      env: this.tracedEnv(),
     };
+  }
+
+  traceCommand(info: RuntimeInfo, file: string, args: string[], cwd: string): ProgramCommand {
+    // Unbuffered through the environment (inherited by child processes), so each line is timed
+    // when printed; nothing else differs from `python3 FILE ARGS…`.
+    return { command: info.executable, args: [file, ...args], cwd, env: { ...this.tracedEnv(), PYTHONUNBUFFERED: '1' } };
   }
 }

@@ -5,16 +5,23 @@
  */
 import type { RunErrorKind } from '../../engine/errors';
 import { parseFromHost, type FromHost } from '../../engine/hostProtocol';
-import { isTrace } from '../../shared/protocol';
+import { traceProblem } from '../../shared/protocol';
 
 export type { HostRunRequest, ToHost, FromHost } from '../../engine/hostProtocol';
 
-/** The reply, if it is well-formed and carries a usable trace where it claims one. */
+/**
+ * The reply, if it is well-formed. A result whose trace the panel could not read (another schema,
+ * an unknown state) becomes an `internal` error naming the problem, so the run ends with a reason
+ * instead of waiting for a result that never counts; an error's unreadable partial trace is dropped.
+ */
 export function readHostMessage(msg: unknown): FromHost | undefined {
   const parsed = parseFromHost(msg);
   if (!parsed) return undefined;
-  if (parsed.type === 'result' && !isTrace(parsed.trace)) return undefined;
-  if (parsed.type === 'error' && parsed.trace !== undefined && !isTrace(parsed.trace)) return { ...parsed, trace: undefined };
+  if (parsed.type === 'result') {
+    const problem = traceProblem(parsed.trace);
+    if (problem) return { type: 'error', id: parsed.id, kind: 'internal', message: `the engine's trace was refused: ${problem}` };
+  }
+  if (parsed.type === 'error' && parsed.trace !== undefined && traceProblem(parsed.trace)) return { ...parsed, trace: undefined };
   return parsed;
 }
 

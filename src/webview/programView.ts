@@ -1,0 +1,121 @@
+/**
+ * What a variant's process left besides its timeline: how it exited, where its threads were stuck
+ * when a timed-out run was stopped, and its own output. Everything from the trace goes in as text
+ * (`el` sets textContent), never as markup.
+ */
+import type { Lane, OutputChunk, OutputStream, Variant } from '../shared/trace';
+import { el } from './dom';
+import type { Texts } from './i18n';
+import { laneTitle } from './labels';
+
+/** Lines of output the panel renders; a later view shows all of it. */
+export const MAX_OUTPUT_LINES = 2000;
+
+type T = (key: string, ...args: (string | number)[]) => string;
+
+/** "exit code 0", "stopped by signal SIGTERM", or '' when the trace does not say. */
+export function exitText(v: Variant, t: T): string {
+  if (v.exitCode === undefined) return '';
+  if (v.exitCode === null) return v.signal ? t('stopped by signal {0}', v.signal) : t('stopped by a signal');
+  return t('exit code {0}', v.exitCode);
+}
+
+/** Whether the exit is worth flagging: a non-zero code or a signal. */
+export function exitIsBad(v: Variant): boolean {
+  return v.exitCode === null || (typeof v.exitCode === 'number' && v.exitCode !== 0);
+}
+
+function laneName(lanes: Lane[], id: number | undefined, t: T): string {
+  if (id === undefined) return '';
+  const lane = lanes.find((l) => l.id === id);
+  return lane ? laneTitle(lane, t) : t('lane {0}', id);
+}
+
+/** The stuck threads of a timed-out run, one line each, and the deadlock cycle when there is one. */
+export function renderStuck(v: Variant, texts: Texts): HTMLElement | undefined {
+  const stuck = v.stuck;
+  if (!stuck || (!stuck.threads.length && !stuck.deadlock?.length)) return undefined;
+  const t = texts.t.bind(texts);
+  const parts: HTMLElement[] = [el('h5', { text: t('Where the threads were stuck when the run was stopped') })];
+  const cycle = stuck.deadlock?.length ? [...stuck.deadlock, stuck.deadlock[0]].map((id) => laneName(v.lanes, id, t)).join(' → ') : '';
+  const summary = stuck.summary || cycle;
+  if (summary) parts.push(el('p', { className: 'bad', text: t('Deadlock: {0}', summary) }));
+  const inCycle = new Set(stuck.deadlock ?? []);
+  const items = stuck.threads.map((th) => {
+    const frame = th.frames[th.frames.length - 1];
+    const at = frame ? t('{0} in {1}', `${frame.file}:${frame.line}`, frame.func) : t('no stack');
+    const waits = th.waitsFor
+      ? th.heldBy !== undefined
+        ? t('waits for {0}, held by {1}', th.waitsFor, laneName(v.lanes, th.heldBy, t))
+        : t('waits for {0}', th.waitsFor)
+      : '';
+    const li = el('li', {}, el('span', { className: 'lane-name', text: laneName(v.lanes, th.lane, t) }), ` — ${at}`, waits ? ` — ${waits}` : '');
+    if (inCycle.has(th.lane)) li.className = 'in-cycle';
+    // The whole stack, innermost last, on hover: the line above shows only where it waits.
+    if (th.frames.length > 1) li.title = th.frames.map((f) => `${f.file}:${f.line} ${f.func}`).join('\n');
+    return li;
+  });
+  if (items.length) parts.push(el('ul', {}, ...items));
+  return el('div', { className: 'stuck' }, ...parts);
+}
+
+export interface OutputTail {
+  /** Adjacent chunks of one stream merged. */
+  pieces: { stream: OutputStream; text: string }[];
+  /** Lines in all the output the trace kept, and in what is shown. */
+  lines: number;
+  shown: number;
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The last `maxLines` lines of the output (a final line without a newline counts). Pure. */
+export function outputTail(chunks: OutputChunk[], maxLines = MAX_OUTPUT_LINES): OutputTail {
+  let newlines = 0;
+  let last = '';
+  for (const c of chunks) {
+    newlines += countNewlines(c.text);
+    if (c.text) last = c.text;
+  }
+  const lines = newlines + (last && !last.endsWith('\n') ? 1 : 0);
+  let skip = Math.max(0, lines - maxLines);
+  const pieces: OutputTail['pieces'] = [];
+  for (const c of chunks) {
+    let text = c.text;
+    while (skip > 0 && text) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) {
+        text = '';
+        break;
+      }
+      text = text.slice(nl + 1);
+      skip--;
+    }
+    if (!text) continue;
+    const prev = pieces[pieces.length - 1];
+    if (prev && prev.stream === c.stream) prev.text += text;
+    else pieces.push({ stream: c.stream, text });
+  }
+  return { pieces, lines, shown: Math.min(lines, maxLines) };
+}
+
+/** The program's stdout and stderr as one scrollable block, stderr marked, the last lines only. */
+export function renderOutput(v: Variant, texts: Texts): HTMLElement | undefined {
+  const chunks = v.output ?? [];
+  if (!chunks.length && !v.outputTruncated) return undefined;
+  const t = texts.t.bind(texts);
+  const tail = outputTail(chunks);
+  const notes: HTMLElement[] = [];
+  if (tail.shown < tail.lines) notes.push(el('p', { className: 'note', text: t('Showing the last {0} of {1} lines.', tail.shown.toLocaleString(texts.locale), tail.lines.toLocaleString(texts.locale)) }));
+  if (v.outputTruncated) notes.push(el('p', { className: 'note', text: t('{0} more characters of output were not kept.', v.outputTruncated.toLocaleString(texts.locale)) }));
+  const pre = el(
+    'pre',
+    { className: 'output', attrs: { tabindex: '0', 'aria-label': t('Program output') } },
+    ...tail.pieces.map((p) => (p.stream === 'stderr' ? el('span', { className: 'stderr', text: p.text }) : p.text)),
+  );
+  return el('div', { className: 'program-output' }, el('h5', { text: t('Program output') }), ...notes, pre);
+}
