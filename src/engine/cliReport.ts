@@ -27,7 +27,8 @@ export function stateTotals(v: Variant): Map<number, Map<LaneState, number>> {
 
 function laneLine(v: Variant, lane: number, totals: Map<LaneState, number> | undefined, nameWidth: number): string {
   const l = v.lanes[lane];
-  const name = `${l.name}${l.target && !l.name.includes(l.target) ? ` (${l.target})` : ''}${l.daemon ? ' [daemon]' : ''}`;
+  // threading names a thread "Thread-1 (download)" already; a name of the program's own does not say
+  const name = `${l.name}${l.target && !l.name.endsWith(`(${l.target})`) ? ` (${l.target})` : ''}${l.daemon ? ' [daemon]' : ''}`;
   const alive = [...(totals ?? new Map<LaneState, number>())].filter(([s]) => s !== 'done');
   const sum = alive.reduce((a, [, us]) => a + us, 0);
   const parts = LANE_STATES.filter((s) => s !== 'done')

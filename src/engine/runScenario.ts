@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo, type ScenarioParams } from '../shared/scenarios';
+import { findScenario, readOutcome, SCENARIO_IDS, validateParams, type ScenarioInfo, type ScenarioParams } from '../shared/scenarios';
 import type { Runtime, Trace } from '../shared/trace';
 import { checkTrace } from '../shared/traceCheck';
 import { bestMethod } from './cpuSplit';
@@ -122,8 +122,12 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
   for (const [i, spec] of specs.entries()) {
     if (opts.signal?.aborted) throw new RunError('cancelled', 'cancelled', trace);
     opts.onProgress?.({ variant: spec.id, message: `${spec.title} (${i + 1}/${specs.length})` });
-    const command = rt.command(info, program, programArgs(spec.id, request.params));
+    const command = rt.command(info, program, programArgs(spec.id, request.params, request.scenario.params));
     const result = await runProgram({ command, fallback: spec, timeoutMs, signal: opts.signal });
+    // A plain program says its result in its output; the catalogue says how to read it.
+    const printed = readOutcome(request.scenario, request.params, result.variants.at(-1)?.output?.filter((o) => o.stream === 'stdout').map((o) => o.text).join('') ?? '');
+    const last = result.variants.at(-1);
+    if (printed && last && !last.outcome) last.outcome = printed;
     opts.onProgramDone?.(result);
     trace.variants.push(...result.variants);
     trace.skippedEvents = (trace.skippedEvents ?? 0) + result.skipped;

@@ -2,7 +2,9 @@
  * Which variants each scenario's program runs, per runtime. The engine starts the program once per
  * variant with `--variant ID` (so variants never compete for cores) and the flags of `programArgs`.
  */
-import type { ScenarioId, ScenarioParams } from '../shared/scenarios';
+import type { ParamName, ScenarioId, ScenarioParams } from '../shared/scenarios';
+
+const PARAM_NAMES: readonly ParamName[] = ['threads', 'tasks', 'scale', 'lock', 'pools'];
 import type { Runtime } from '../shared/trace';
 
 export interface VariantSpec {
@@ -53,14 +55,12 @@ export function variantsFor(scenario: ScenarioId, runtime: Runtime, params: Scen
   }
 }
 
-/** The flags every program understands; programs ignore the ones their scenario does not use. */
-export function programArgs(variant: string, params: ScenarioParams): string[] {
-  return [
-    '--variant', variant,
-    '--threads', String(params.threads),
-    '--tasks', String(params.tasks),
-    '--scale', String(params.scale),
-    '--lock', params.lock,
-    '--pools', params.pools.join(','),
-  ];
+/** The flags the engine passes: the variant and the parameters the scenario reads, nothing else. */
+export function programArgs(variant: string, params: ScenarioParams, names: readonly ParamName[] = PARAM_NAMES): string[] {
+  const args = ['--variant', variant];
+  for (const name of names) {
+    const value = params[name];
+    args.push(`--${name}`, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return args;
 }

@@ -38,6 +38,12 @@ export interface ScenarioInfo {
   params: readonly ParamName[];
   defaults: ScenarioParams;
   runtimes: readonly Runtime[];
+  /**
+   * How to read the result a variant should reach from the program's own output, so the programs
+   * stay plain lesson code: `expected` names the parameter that holds it, `actual` is a pattern
+   * whose first group is the value the program printed (the last match counts).
+   */
+  outcome?: { expected: ParamName; actual: string };
 }
 
 const base: ScenarioParams = { threads: 2, tasks: 2, scale: 1, lock: 'both', pools: [1, 2, 4, 8] };
@@ -78,6 +84,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     params: ['threads', 'tasks', 'lock', 'scale'],
     defaults: { ...base, threads: 16, tasks: 100 },
     runtimes: ['python', 'node'],
+    outcome: { expected: 'tasks', actual: 'Balance: (-?\\d+)' },
   },
   {
     id: 'pool',
@@ -173,4 +180,16 @@ export function validateParams(scenario: ScenarioInfo, input: Record<string, unk
     }
   }
   return errors.length ? { ok: false, errors } : { ok: true, params };
+}
+
+/** The result a scenario's program printed, against the one it should reach; undefined when the
+ *  scenario has no outcome or the program printed none. */
+export function readOutcome(scenario: ScenarioInfo, params: ScenarioParams, output: string): { expected: number; actual: number; ok: boolean } | undefined {
+  if (!scenario.outcome) return undefined;
+  const matches = [...output.matchAll(new RegExp(scenario.outcome.actual, 'gm'))];
+  const last = matches[matches.length - 1];
+  if (!last) return undefined;
+  const expected = Number(params[scenario.outcome.expected]);
+  const actual = Number(last[1]);
+  return { expected, actual, ok: expected === actual };
 }

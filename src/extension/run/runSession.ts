@@ -41,16 +41,16 @@ export const KEPT_RUNS = 20;
 
 /**
  * The command the engine starts per variant, for the log: the interpreter, the program and the flags
- * every program understands (src/engine/variants.ts), with the variants it will run in braces.
+ * of the scenario's parameters (src/engine/variants.ts), with the variants it will run in braces.
  */
 function commandLine(extensionPath: string, spec: RunSpec, pythonExecutable: string | undefined): string {
   const info = findScenario(spec.scenario);
   const checked = info && validateParams(info, spec.params);
-  if (!checked?.ok) return '(parameters not valid)';
+  if (!info || !checked?.ok) return '(parameters not valid)';
   const interpreter = spec.runtime === 'python' ? (pythonExecutable ?? 'python3') : process.execPath;
   const program = spec.programPath ?? path.join(extensionPath, 'media', 'programs', spec.runtime, `${spec.scenario}.${spec.runtime === 'python' ? 'py' : 'mjs'}`);
   const variants = variantsFor(spec.scenario, spec.runtime, checked.params).map((v) => v.id).join('|');
-  return [interpreter, program, ...programArgs(`{${variants}}`, checked.params)].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+  return [interpreter, program, ...programArgs(`{${variants}}`, checked.params, info.params)].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
