@@ -1,7 +1,8 @@
 /**
- * labtrace.py against a tiny collector: the handshake, lanes that carry pid and native tid, the
- * states the programs declare, variant ends, child processes that connect on their own, and daemon
- * lanes left open when the interpreter exits.
+ * labtrace.py's explicit API against a tiny collector, without the bootstrap on the path (so the
+ * automatic tracer is not loaded; python-auto.test.ts covers that): the handshake, lanes that carry
+ * pid and native tid, the states the programs declare, variant ends, child processes that connect on
+ * their own, and daemon lanes left open when the interpreter exits.
  */
 import { strict as assert } from 'node:assert';
 import { installedPythons, runPython, TinyCollector, type Connection, type JsonEvent } from '../fixtures/python/pythonHarness';

@@ -9,6 +9,11 @@ Only coarse events are sent (a thread starts, sleeps, waits for a lock, ends): p
 as sys.setprofile would slow the very code being measured several times over. Whether a thread that
 "wants the CPU" really runs or waits for the GIL is measured by the engine from outside.
 
+When the engine's bootstrap (bootstrap/sitecustomize.py) has loaded the automatic tracer
+(_labtrace_auto), every thread, process, task and blocking call is already seen without this API:
+then `variant`, `outcome`, `mark` and `options` still work, and everything else hands back what it
+was given (the hooks report it).
+
 Standard library only; Python 3.8+; safe on free-threaded builds (all shared state is locked).
 """
 import atexit
@@ -30,67 +35,6 @@ def _process_kind():
     return 'process' if parent is not None and parent() is not None else None
 
 
-class _Channel:
-    """One TCP connection per process; events are buffered and sent by a background flusher."""
-
-    def __init__(self, spec):
-        import json
-        import socket
-        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(',', ':')).encode
-        host, port, token = spec.rsplit(':', 2)
-        self.pid = os.getpid()
-        self._buf = []
-        self._lock = threading.Lock()
-        self._ready = threading.Condition(self._lock)
-        self._send_lock = threading.Lock()
-        self._sock = socket.create_connection((host, int(port)), timeout=5)
-        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        gil = getattr(sys, '_is_gil_enabled', lambda: True)()
-        t0 = _now()
-        self._send_now({'k': 'hello', 'token': token, 'runtime': 'python', 'pid': self.pid,
-                        'version': '%d.%d.%d' % sys.version_info[:3], 'gil': gil})
-        reply = b''
-        while not reply.endswith(b'\n'):
-            chunk = self._sock.recv(4096)
-            if not chunk:
-                raise ConnectionError('the engine closed the trace channel')
-            reply += chunk
-        t1 = _now()
-        self._send_now({'k': 'clock', 't0': t0, 't1': t1, 'te': json.loads(reply)['t']})
-        self._sock.settimeout(None)
-        threading.Thread(target=self._flush_loop, name='labtrace-flusher', daemon=True).start()
-
-    def _send_now(self, event):
-        self._sock.sendall((self._dumps(event) + '\n').encode('utf-8'))
-
-    def emit(self, event):
-        self.emit_line(self._dumps(event) + '\n')
-
-    def emit_line(self, line):
-        with self._lock:
-            self._buf.append(line)
-            if len(self._buf) == 1:
-                self._ready.notify()
-
-    def _flush_loop(self):
-        while True:
-            with self._lock:
-                while not self._buf:
-                    self._ready.wait()
-            time.sleep(0.05)  # gather a batch: one send per 50 ms at most
-            self.flush()
-
-    def flush(self):
-        with self._send_lock:  # keeps batches in order when two threads flush at once
-            with self._lock:
-                data, self._buf = ''.join(self._buf), []
-            if data:
-                try:
-                    self._sock.sendall(data.encode('utf-8'))
-                except OSError:
-                    pass  # the engine went away (cancel): the program carries on untraced
-
-
 class _Lane:
     __slots__ = ('id', 'pid', 'variant', 'states', 'thread', 'kind')
 
@@ -105,8 +49,6 @@ class _State:
     def __init__(self):
         self.lock = threading.Lock()
         self.pid = os.getpid()
-        self.channel = None
-        self.failed = False
         self.counter = 0
         self.variant = 0
         self.lanes = []
@@ -118,48 +60,33 @@ class Tracer:
         self._spec = spec
         self.enabled = bool(spec)
         self._s = _State()
+        self._auto = None
         if self.enabled:
             atexit.register(self._at_exit)
             if hasattr(os, 'register_at_fork'):
                 os.register_at_fork(after_in_child=self._after_fork)
             self._connect()  # now, so the handshake's delay never falls inside a variant
 
-    # ----- transport -------------------------------------------------------------------------
+    # ----- transport (shared with the automatic tracer) -----------------------------------------
     def _after_fork(self):
-        self._s = _State()  # the parent's socket, buffer, lanes and locks are not ours
+        self._s = _State()  # the parent's lanes and locks are not ours; the channel resets itself
 
     def _connect(self):
-        s = self._s
-        with s.lock:
-            if s.channel is None and not s.failed:
-                try:
-                    s.channel = _Channel(self._spec)
-                except (OSError, ValueError, KeyError) as error:
-                    s.failed = True
-                    print('labtrace: cannot reach the engine (%s); running untraced' % error,
-                          file=sys.stderr)
-
-    def _channel(self):
-        s = self._s
-        if s.channel is None and not s.failed:
-            self._connect()  # a forked child opens its own connection on its first event
-        return s.channel
+        import _labtrace_auto
+        self._auto = _labtrace_auto
+        if not _labtrace_auto.start_channel(self._spec):
+            self.enabled = False
 
     def _emit(self, event):
-        channel = self._channel()
-        if channel is not None:
-            channel.emit(event)
+        self._auto.emit_json(event)
 
     def _emit_line(self, line):
         """The frequent events (state, mark) are formatted by hand: 4x cheaper than json."""
-        channel = self._channel()
-        if channel is not None:
-            channel.emit_line(line)
+        self._auto._emit(line)
 
     def flush(self):
-        channel = self._s.channel
-        if channel is not None:
-            channel.flush()
+        if self._auto is not None:
+            self._auto.flush()
 
     # ----- lanes -----------------------------------------------------------------------------
     def _lane(self):
@@ -456,4 +383,86 @@ def options(**defaults):
     return parser.parse_args()
 
 
-trace = Tracer(os.environ.get('CLAB_TRACE'))
+class _AutoTracer:
+    """The API when the automatic tracer runs: the hooks already report threads, processes, tasks and
+    waits, so only what they cannot know (variants, outcomes, explicit marks) is sent from here."""
+    enabled = True
+
+    def __init__(self, auto):
+        self._auto = auto
+        self._pending_end = None
+        atexit.register(self._at_exit)  # after the bootstrap's: runs before the main lane ends
+
+    def variant(self, variant_id, title):
+        return _AutoVariantScope(self, variant_id, title)
+
+    def traced(self, func=None, *, kind=None, name=None):
+        return func if func is not None else (lambda f: f)
+
+    def task(self, func):
+        return func
+
+    def state(self, *args, **kwargs):
+        return _NOTHING
+
+    sleeping = io = idle = lock_wait = joining = state
+
+    def waiting(self, iterable, note='wait'):
+        return iterable
+
+    def lock(self, lock):
+        return lock
+
+    def mark(self, kind, note=None):
+        self._auto.mark(kind, note)
+
+    def outcome(self, expected=None, actual=None):
+        self._auto.emit_json({'k': 'outcome', 'expected': expected, 'actual': actual, 'ok': expected == actual})
+
+    def flush(self):
+        self._auto.flush()
+
+    def _at_exit(self):
+        if self._pending_end is not None:
+            self._pending_end()
+        self.flush()
+
+
+class _AutoVariantScope:
+    def __init__(self, tracer, variant_id, title):
+        self._tracer, self._id, self._title = tracer, variant_id, title
+
+    def __enter__(self):
+        self._wall, self._cpu, self._children = _now(), time.process_time_ns(), _children_cpu()
+        self._tracer._auto.emit_json({'k': 'variant', 'id': self._id, 'title': self._title, 't': self._wall})
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:
+            self._tracer.flush()  # a partial trace: the engine reports the crash
+            return False
+        me = threading.current_thread()
+        if any(not t.daemon and t is not me and t.is_alive() for t in threading.enumerate()):
+            self._tracer._pending_end = self._end  # ends when the interpreter has waited for them
+        else:
+            self._end()
+        return False
+
+    def _end(self):
+        self._tracer._pending_end = None
+        now = _now()
+        cpu = time.process_time_ns() - self._cpu + _children_cpu() - self._children
+        self._tracer._auto.emit_json({'k': 'variant-end', 'id': self._id, 't': now, 'wall': now - self._wall,
+                                      'cpu': cpu})
+        self._tracer.flush()
+
+
+def _make_tracer():
+    spec = os.environ.get('CLAB_TRACE')
+    auto = sys.modules.get('_labtrace_auto')
+    if spec and auto is not None and auto.active():
+        return _AutoTracer(auto)
+    return Tracer(spec)
+
+
+trace = _make_tracer()
