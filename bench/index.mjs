@@ -13,6 +13,7 @@ import { measureOverhead } from './overhead.mjs';
 import { measureRender } from './render-rows.mjs';
 import { measureSizes } from './sizes.mjs';
 import { measureSpawn } from './spawn.mjs';
+import { measureTrace } from './trace.mjs';
 
 const only = process.argv.slice(2); // e.g. `node bench/index.mjs spawn fidelity` for a quick look
 const started = new Date();
@@ -25,6 +26,7 @@ const sections = [
   ['activation', () => measureActivation(dist)],
   ['spawn', measureSpawn],
   ['instrumentation', measureOverhead],
+  ['trace', measureTrace],
   ['fidelity', measureFidelity],
   ['end-to-end', measureEndToEnd],
   ['chart', measureRender],

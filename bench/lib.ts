@@ -9,6 +9,7 @@ export { TraceCollector } from '../src/engine/collector';
 export { ProcessTree } from '../src/engine/processTree';
 export { runProgram } from '../src/engine/runProgram';
 export { runScenario } from '../src/engine/runScenario';
+export { traceProgram } from '../src/engine/traceProgram';
 export { createRuntime } from '../src/engine/runtimes';
 export { TraceBuilder } from '../src/engine/traceBuilder';
 export { programArgs } from '../src/engine/variants';

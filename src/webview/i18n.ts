@@ -11,7 +11,9 @@ export class Texts {
   ) {}
 
   t(key: string, ...args: (string | number)[]): string {
-    const template = this.strings[key] ?? key;
+    // Own keys only: a trace may name a variant "constructor" or "__proto__".
+    const own = Object.prototype.hasOwnProperty.call(this.strings, key) ? this.strings[key] : undefined;
+    const template = typeof own === 'string' ? own : key;
     return template.replace(/\{(\d+)\}/g, (whole, n: string) => {
       const arg = args[Number(n)];
       return arg === undefined ? whole : String(arg);
@@ -24,13 +26,21 @@ export class Texts {
     return pool ? this.t('Pool of {0}', pool[1]) : this.t(title);
   }
 
+  /** One formatter per precision: `toLocaleString` builds a new one on every call, which tables of
+   *  hundreds of rows feel. */
+  private readonly formats: Intl.NumberFormat[] = [];
+
+  private format(value: number, digits: number): string {
+    const f = (this.formats[digits] ??= new Intl.NumberFormat(this.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+    return f.format(value);
+  }
+
   /** Milliseconds with precision that suits the magnitude (12.3 ms, 1 234 ms). */
   ms(value: number): string {
-    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toLocaleString(this.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits })} ms`;
+    return `${this.format(value, value >= 100 ? 0 : value >= 10 ? 1 : 2)} ms`;
   }
 
   ratio(value: number): string {
-    return `${value.toLocaleString(this.locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 })}×`;
+    return `${this.format(value, 2)}×`;
   }
 }

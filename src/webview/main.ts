@@ -15,6 +15,7 @@ import { el } from './dom';
 import { Host } from './host';
 import { Texts } from './i18n';
 import { RunStore } from './runStore';
+import { MAX_EXPORT_CHARS, type ExportResult } from './exporters';
 import { RunView } from './runView';
 import { installTestHook } from './testHook';
 import { watchTheme } from './theme';
@@ -29,6 +30,12 @@ class App {
   private failure!: HTMLElement;
   private runs!: VscodeSingleSelect;
   private runtimes: { defaultRuntime: 'node' | 'python'; pythonAvailable: boolean } = { defaultRuntime: 'python', pythonAvailable: true };
+  /** Why runs were dropped because they could not be drawn, since the status line last changed. */
+  private undrawable: string[] = [];
+  /** Log lines held until `ready` is posted, so `ready` stays the panel's first message. */
+  private held: string[] | undefined = [];
+  /** A PNG export is under way (it takes a moment for tall charts): a second click waits for it. */
+  private exportingPng = false;
 
   constructor(private readonly root: HTMLElement) {
     this.store.restore();
@@ -37,6 +44,45 @@ class App {
     watchTheme(() => this.view?.refreshTheme());
     installTestHook(() => this.view, () => this.store.entries.length);
     this.host.post({ type: 'ready' });
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const line of held) this.host.log('warn', line);
+  }
+
+  private warn(line: string): void {
+    if (this.held) this.held.push(line);
+    else this.host.log('warn', line);
+  }
+
+  /**
+   * Shows the selected run. A run that passed validation but cannot be drawn (while building the
+   * view, or in a chart's first frame: `onFailed`) is dropped with a one-line status, and the newest
+   * remaining run is shown instead, so one bad stored run never leaves the panel blank.
+   */
+  private showCurrent(since?: number): void {
+    for (;;) {
+      const entry = this.store.current;
+      try {
+        this.view?.show(entry, since);
+        return;
+      } catch (err) {
+        if (!entry) throw err;
+        this.dropCurrent(err);
+      }
+    }
+  }
+
+  private dropCurrent(err: unknown): void {
+    const t = this.texts.t.bind(this.texts);
+    const message = err instanceof Error ? err.message : String(err);
+    this.warn(`webview dropped a run it could not draw: ${err instanceof Error ? err.stack ?? message : message}`);
+    this.store.drop(this.store.selected);
+    const reason = (message.split('\n')[0] || 'unknown error').slice(0, 160);
+    this.undrawable.push(reason);
+    const n = this.undrawable.length;
+    this.status.textContent =
+      n === 1 ? t('A run could not be drawn and was dropped: {0}', reason) : t('{0} runs could not be drawn and were dropped: {1}', n, this.undrawable[0]);
+    this.fillRuns();
   }
 
   private render(since?: number): void {
@@ -46,6 +92,7 @@ class App {
     this.controls = new Controls(this.texts, (request) => this.host.post({ type: 'run', request }), () => this.host.post({ type: 'cancel' }));
     this.controls.setRuntimes(this.runtimes.defaultRuntime, this.runtimes.pythonAvailable);
     this.status = el('p', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
+    this.undrawable = [];
     const dropped = this.store.droppedOld;
     if (dropped) {
       this.status.textContent =
@@ -56,7 +103,7 @@ class App {
     this.runs = el('vscode-single-select', { attrs: { id: 'clab-runs', 'aria-label': t('Earlier runs') } });
     this.runs.addEventListener('change', () => {
       this.store.select(Number(this.runs.value));
-      this.view?.show(this.store.current);
+      this.showCurrent();
     });
     const button = (label: string, action: () => void, id: string): HTMLElement => {
       const b = el('vscode-button', { text: label, attrs: { secondary: '', id } });
@@ -72,16 +119,19 @@ class App {
       tablesButton,
       button(t('Reset zoom'), () => this.view?.resetZoom(), 'clab-reset'),
       el('span', { className: 'spacer' }),
-      button('PNG', () => this.save('png'), 'clab-export-png'),
-      button('SVG', () => this.save('svg'), 'clab-export-svg'),
-      button('CSV', () => this.save('csv'), 'clab-export-csv'),
-      button(t('Chrome trace'), () => this.save('chrome-trace'), 'clab-export-trace'),
+      button('PNG', () => void this.save('png'), 'clab-export-png'),
+      button('SVG', () => void this.save('svg'), 'clab-export-svg'),
+      button('CSV', () => void this.save('csv'), 'clab-export-csv'),
+      button(t('Chrome trace'), () => void this.save('chrome-trace'), 'clab-export-trace'),
     );
-    this.view = new RunView(this.texts);
+    this.view = new RunView(this.texts, (err) => {
+      this.dropCurrent(err);
+      this.showCurrent();
+    });
     const header = el('header', {}, el('h1', { text: t('Concurrency Lab') }), this.status);
     this.root.replaceChildren(header, this.controls.root, this.failure, toolbar, this.view.root);
     this.fillRuns();
-    this.view.show(this.store.current, since);
+    this.showCurrent(since);
   }
 
   private fillRuns(): void {
@@ -97,13 +147,41 @@ class App {
     if (this.store.selected >= 0) this.runs.value = String(this.store.selected);
   }
 
-  private save(format: ExportFormat): void {
+  /** Exports the shown run; a refused or failed export says why in the status line and saves nothing. */
+  private async save(format: ExportFormat): Promise<void> {
     const view = this.view;
-    if (!view || !this.store.current) return;
-    // Chrome trace: the extension converts; the trace goes along because its run list may be
-    // ordered differently from ours (restored runs, partial traces), and a sent trace wins over runIndex.
-    const content = format === 'png' ? view.png() : format === 'svg' ? view.svg() : format === 'csv' ? view.csv() : JSON.stringify(this.store.current.trace);
-    this.host.post({ type: 'save', format, runIndex: this.store.selected, content });
+    const entry = this.store.current;
+    if (!view || !entry || (format === 'png' && this.exportingPng)) return;
+    const t = this.texts.t.bind(this.texts);
+    const runIndex = this.store.selected;
+    const status = this.status;
+    const before = status.textContent;
+    let result: ExportResult;
+    try {
+      if (format === 'png') {
+        this.exportingPng = true;
+        status.textContent = t('Exporting {0}…', 'PNG');
+        result = await view.png();
+        if (status.textContent === t('Exporting {0}…', 'PNG')) status.textContent = before;
+      } else if (format === 'svg') result = view.svg();
+      else {
+        // Chrome trace: the extension converts; the trace goes along because its run list may be
+        // ordered differently from ours (restored runs, partial traces), and a sent trace wins over runIndex.
+        const content = format === 'csv' ? view.csv() : JSON.stringify(entry.trace);
+        const mb = (n: number): string => (n / 1024 / 1024).toFixed(0);
+        result = content.length <= MAX_EXPORT_CHARS ? { ok: true, content } : { ok: false, reason: t('The export is too large to save from the panel ({0} MB, at most {1} MB).', mb(content.length), mb(MAX_EXPORT_CHARS)) };
+      }
+    } catch (err) {
+      result = { ok: false, reason: t('The export failed: {0}', err instanceof Error ? err.message : String(err)) };
+    } finally {
+      if (format === 'png') this.exportingPng = false;
+    }
+    if (!result.ok) {
+      status.textContent = result.reason;
+      this.warn(`${format} export not saved: ${result.reason}`);
+      return;
+    }
+    this.host.post({ type: 'save', format, runIndex, content: result.content });
   }
 
   private receive(data: unknown): void {
@@ -145,7 +223,7 @@ class App {
         this.controls.showRequest({ scenario: msg.trace.scenario as RunRequest['scenario'], runtime: msg.trace.runtime, params: msg.trace.params });
         this.store.add({ trace: msg.trace }, true);
         this.fillRuns();
-        this.view?.show(this.store.current, since);
+        this.showCurrent(since);
         break;
       case 'run-failed': {
         this.controls.setRunning(false);

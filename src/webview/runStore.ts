@@ -86,6 +86,14 @@ export class RunStore {
     this.persist();
   }
 
+  /** Removes a run (one that could not be drawn); the newest remaining one is selected. */
+  drop(index: number): void {
+    if (index < 0 || index >= this.entries.length) return;
+    this.entries.splice(index, 1);
+    this.selected = this.entries.length - 1;
+    this.persist();
+  }
+
   select(index: number): void {
     if (index >= 0 && index < this.entries.length) this.selected = index;
     this.persist();

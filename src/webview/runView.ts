@@ -5,7 +5,7 @@
 import { LANE_STATES } from '../shared/trace';
 import { variantFigures, type VariantFigures } from './analysis';
 import { el } from './dom';
-import { chartsPng, summaryCsv, timelineSvg } from './exporters';
+import { chartPng, summaryCsv, timelineSvg, type ExportResult } from './exporters';
 import type { Texts } from './i18n';
 import { MARK_LABEL, STATE_HINT_LABEL, STATE_LABEL } from './labels';
 import { buildVariantSeries, type VariantSeries } from './laneData';
@@ -33,8 +33,13 @@ export class RunView {
   lastRenderMs: number | undefined;
   private readonly resizeObserver: ResizeObserver;
   private resizeFrame = 0;
+  private labelWidth = 0;
 
-  constructor(private readonly texts: Texts) {
+  /** `onFailed` hears when a timeline of the shown run could not be drawn (after `show` returned). */
+  constructor(
+    private readonly texts: Texts,
+    private readonly onFailed: (err: unknown) => void = () => undefined,
+  ) {
     this.root = el('main', { className: 'run-view' });
     this.resizeObserver = new ResizeObserver(() => {
       if (this.resizeFrame) return;
@@ -52,8 +57,18 @@ export class RunView {
     return Math.max(320, Math.floor(this.root.clientWidth || document.body.clientWidth - 32));
   }
 
-  /** Renders `entry`; `since` is when its message arrived (performance.now()), for the paint figure. */
+  /** Renders `entry`; `since` is when its message arrived (performance.now()), for the paint figure.
+   *  Throws when the run cannot be shown; the view is then empty. */
   show(entry: RunEntry | undefined, since = performance.now()): void {
+    try {
+      this.build(entry, since);
+    } catch (err) {
+      this.clear();
+      throw err;
+    }
+  }
+
+  private build(entry: RunEntry | undefined, since: number): void {
     this.clear();
     const t = this.texts.t.bind(this.texts);
     if (!entry) {
@@ -80,9 +95,10 @@ export class RunView {
       el('p', { className: 'hint', text: t('Drag to zoom, wheel to zoom at the pointer, Shift+wheel to pan, double-click to reset. All variants share one time axis.') }),
     );
     this.pendingPaint = { since, drawn: new Set() };
-    const context = { scale: this.scale, theme: () => this.theme, texts: this.texts, labelWidth: labelColumnWidth(this.series, this.texts) };
+    this.labelWidth = labelColumnWidth(this.series, this.texts);
+    const context = { scale: this.scale, theme: () => this.theme, texts: this.texts, labelWidth: this.labelWidth };
     for (const s of this.series) {
-      const chart: TimelineChart = new TimelineChart(s, { ...context, onDrawn: () => this.noteDrawn(chart) }, width);
+      const chart: TimelineChart = new TimelineChart(s, { ...context, onDrawn: () => this.noteDrawn(chart), onFailed: (err) => this.chartFailed(err) }, width);
       this.timelines.push(chart);
       const heading = el('h4', { text: `${this.texts.variant(s.variant.title)} — ${this.texts.ms(s.variant.wallUs / 1000)}` });
       const exit = exitText(s.variant, t);
@@ -99,6 +115,16 @@ export class RunView {
 
     const tables = el('section', { className: this.tablesShown ? 'tables' : 'tables sr-only', attrs: { 'aria-label': t('The timelines as tables') } }, renderLaneTables(this.series, this.texts));
     this.root.append(renderSummary(trace, this.figures, this.texts), timingSection, timelineSection, tables);
+  }
+
+  private chartFailed(err: unknown): void {
+    // Once per shown run, and after uPlot's draw hook returns: charts are not torn down mid-draw.
+    const shown = this.timelines;
+    setTimeout(() => {
+      if (this.timelines !== shown || !shown.length) return;
+      this.clear();
+      this.onFailed(err);
+    });
   }
 
   private noteDrawn(chart: TimelineChart): void {
@@ -149,14 +175,20 @@ export class RunView {
     return summaryCsv(this.figures, this.series);
   }
 
-  svg(): string {
+  svg(): ExportResult {
     return timelineSvg(this.series, this.scale.range, this.theme, this.texts);
   }
 
-  png(): string {
-    const canvases = this.timelines.map((c) => ({ title: this.texts.variant(c.series.variant.title), canvas: c.canvas }));
-    if (this.timing) canvases.unshift({ title: this.texts.t('Wall time per variant'), canvas: this.timing.canvas });
-    return chartsPng(canvases, this.theme, this.texts);
+  png(): Promise<ExportResult> {
+    return chartPng({
+      timing: this.timing && { title: this.texts.t('Wall time per variant'), canvas: this.timing.canvas },
+      timelines: this.timelines.map((c) => ({ title: `${this.texts.variant(c.series.variant.title)} — ${this.texts.ms(c.series.variant.wallUs / 1000)}`, series: c.series })),
+      range: this.scale.range,
+      width: this.chartWidth(),
+      labelWidth: this.labelWidth,
+      theme: this.theme,
+      texts: this.texts,
+    });
   }
 
   private clear(): void {
@@ -166,6 +198,7 @@ export class RunView {
     this.timelines = [];
     this.series = [];
     this.figures = [];
+    this.pendingPaint = undefined;
     this.scale.dispose();
     this.root.replaceChildren();
   }

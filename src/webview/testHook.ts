@@ -4,7 +4,8 @@
  * the panel's objects, and changes nothing.
  *
  * - `variants()` — per variant: id, lane labels, source spans walked in the last frame per state,
- *   rectangles and marks drawn, frames drawn, the last frame's lane-drawing time, and the x range (ms) shown.
+ *   rectangles, marks and lanes drawn, frames drawn, the last frame's lane-drawing time, the x range
+ *   (ms) shown, and the lane window (first lane at the top, lanes that fit).
  * - `legend()` — the legend's state labels, in order.
  * - `tooltipAt(clientX, clientY)` — the text a hover there shows, or null.
  * - `pointOf(variant, lane, state)` — client point in the middle of a visible span of that state.
@@ -22,6 +23,9 @@ export interface VariantDrawInfo {
   spansByState: Record<LaneState, number>;
   rects: number;
   marks: number;
+  /** Lanes painted in the last frame. */
+  lanesDrawn: number;
+  laneWindow: { first: number; count: number };
   draws: number;
   /** Milliseconds the last frame's lane drawing took (our code only, not uPlot's axes). */
   drawMs: number;
@@ -54,6 +58,8 @@ export function installTestHook(view: () => RunView | undefined, runCount: () =>
         spansByState: Object.fromEntries(LANE_STATES.map((s, i) => [s, c.stats.visibleByState[i]])) as Record<LaneState, number>,
         rects: c.stats.rects,
         marks: c.stats.marks,
+        lanesDrawn: c.stats.lanes,
+        laneWindow: c.laneWindow,
         draws: c.stats.draws,
         drawMs: c.stats.lastDrawMs,
         xRange: c.xRange,

@@ -2,6 +2,11 @@
  * One variant's thread-state timeline: a uPlot chart (axes, x scale, cursor, drag-zoom) whose lanes
  * are painted by `drawLanes` in the draw hook. Wheel zooms, shift+wheel pans, keys do both; every
  * change goes through the shared time scale so all variants move together.
+ *
+ * A variant with more lanes than fit in `MAX_VISIBLE_LANES` gets a chart that tall, inside a box
+ * that scrolls vertically over a spacer as tall as all lanes: the chart stays put (sticky) and
+ * shows the lanes under the scroll position. A frame's work is bounded by that window, never by the
+ * variant's lane count, and the canvas stays far below the browser's size limits.
  */
 import uPlot from 'uplot';
 import { LANE_STATES, MARK_KINDS } from '../shared/trace';
@@ -10,10 +15,12 @@ import { MARK_LABEL, STATE_LABEL, laneTitle } from './labels';
 import { lowerBound, spanAt, type VariantSeries } from './laneData';
 import type { SharedTimeScale } from './timeScale';
 import type { Theme } from './theme';
-import { drawLanes, newDrawStats, type DrawStats } from './timelineDraw';
+import { drawLanes, newDrawStats, type DrawStats, type LaneWindow } from './timelineDraw';
 
 const LANE_HEIGHT = 26;
 const X_AXIS_HEIGHT = 34;
+/** Lanes a chart shows at once; more scroll. The lessons' default runs (17 lanes at most) fit. */
+export const MAX_VISIBLE_LANES = 24;
 
 export interface TimelineContext {
   scale: SharedTimeScale;
@@ -23,6 +30,8 @@ export interface TimelineContext {
   texts: Texts;
   /** Called after each frame this chart draws. */
   onDrawn?: () => void;
+  /** Called when drawing this chart's lanes threw (the run's data is at fault, or this code). */
+  onFailed?: (err: unknown) => void;
 }
 
 export class TimelineChart {
@@ -30,6 +39,10 @@ export class TimelineChart {
   readonly stats: DrawStats = newDrawStats();
   private readonly plot: uPlot;
   private readonly tooltip: HTMLDivElement;
+  /** Lanes shown at once, and the (fractional) lane at the top: the scroll position in lanes. */
+  private readonly window: LaneWindow;
+  private scrollFrame = 0;
+  private failed = false;
 
   constructor(
     readonly series: VariantSeries,
@@ -45,17 +58,27 @@ export class TimelineChart {
       'aria-label',
       texts.t('Thread-state timeline of {0}: {1} lanes. Plus and minus zoom, arrow keys pan, 0 resets.', texts.variant(series.variant.title), series.lanes.length),
     );
-    const labels = laneLabels(series, texts);
+    const t = texts.t.bind(texts);
     const n = series.lanes.length;
+    const shown = Math.max(1, Math.min(n, MAX_VISIBLE_LANES));
+    this.window = { first: 0, count: shown };
+    // y runs from n at the top lane to 0 at the bottom one; the window is [n - first - count, n - first].
+    const label = (split: number): string => {
+      const lane = series.lanes[Math.round(n - 0.5 - split)];
+      return lane ? laneTitle(lane.lane, t) : '';
+    };
     const full = ctx.scale.fullRange;
     const axisFont = axisFontOf();
+    const height = shown * LANE_HEIGHT + X_AXIS_HEIGHT;
+    const scrolls = n > shown;
     const opts: uPlot.Options = {
-      width,
-      height: Math.max(n, 1) * LANE_HEIGHT + X_AXIS_HEIGHT,
+      // A scrolling chart leaves room for its scroll bar.
+      width: scrolls ? width - scrollbarWidth() : width,
+      height,
       legend: { show: false },
       scales: {
         x: { time: false, range: (_u, lo, hi) => [lo, hi] },
-        y: { auto: false, range: [0, Math.max(n, 1)] },
+        y: { auto: false, range: (_u, lo, hi) => [lo, hi] },
       },
       series: [{}, { paths: () => null, points: { show: false } }],
       cursor: { y: false, points: { show: false }, drag: { x: true, y: false, setScale: true }, sync: { key: 'clab-timeline' } },
@@ -74,8 +97,13 @@ export class TimelineChart {
           grid: { show: false },
           ticks: { show: false },
           size: ctx.labelWidth,
-          splits: () => labels.map((_l, i) => n - i - 0.5),
-          values: (_u, splits) => splits.map((s) => labels[Math.round(n - 0.5 - s)] ?? ''),
+          // Only the lanes in the window: labels are made for what is shown.
+          splits: (_u, _axis, min, max) => {
+            const out: number[] = [];
+            for (let c = Math.floor(min) + 0.5; c <= max; c++) if (c >= min) out.push(c);
+            return out;
+          },
+          values: (_u, splits) => splits.map(label),
         },
       ],
       hooks: {
@@ -83,10 +111,24 @@ export class TimelineChart {
         setScale: [(u, key) => key === 'x' && ctx.scale.chartChanged(u)],
       },
     };
+    // The chart sits in a sticky stage over a spacer as tall as every lane; the root scrolls.
+    const stage = document.createElement('div');
+    stage.className = 'timeline-stage';
+    if (scrolls) {
+      this.root.classList.add('scrolls');
+      this.root.style.height = `${height}px`;
+      const spacer = document.createElement('div');
+      spacer.className = 'timeline-spacer';
+      spacer.style.height = `${n * LANE_HEIGHT + X_AXIS_HEIGHT}px`;
+      spacer.append(stage);
+      this.root.append(spacer);
+      this.root.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    } else this.root.append(stage);
     this.plot = new uPlot(opts, [
       [full[0], full[1]],
       [null, null],
-    ], this.root);
+    ], stage);
+    this.plot.setScale('y', { min: n - shown, max: n });
     ctx.scale.register(this.plot);
     const [min, max] = ctx.scale.range;
     if (min !== full[0] || max !== full[1]) this.plot.setScale('x', { min, max });
@@ -101,10 +143,34 @@ export class TimelineChart {
 
   private draw(u: uPlot): void {
     const { min, max } = u.scales.x;
-    if (min === undefined || max === undefined) return;
-    const box = u.bbox;
-    drawLanes(u.ctx, box, [min, max], this.series, this.ctx.theme(), u.ctx.canvas.width / u.width || 1, this.stats);
+    if (min === undefined || max === undefined || this.failed) return;
+    try {
+      drawLanes(u.ctx, u.bbox, [min, max], this.series, this.ctx.theme(), u.ctx.canvas.width / u.width || 1, this.stats, this.window);
+    } catch (err) {
+      // Reported once; the panel drops the run rather than show a half-drawn chart.
+      this.failed = true;
+      this.ctx.onFailed?.(err);
+      return;
+    }
     this.ctx.onDrawn?.();
+  }
+
+  /** The scroll position moved: show the lanes under it on the next frame. */
+  private onScroll(): void {
+    if (this.scrollFrame) return;
+    this.scrollFrame = requestAnimationFrame(() => {
+      this.scrollFrame = 0;
+      const n = this.series.lanes.length;
+      const first = Math.min(Math.max(this.root.scrollTop / LANE_HEIGHT, 0), n - this.window.count);
+      if (first === this.window.first) return;
+      this.window.first = first;
+      this.plot.setScale('y', { min: n - first - this.window.count, max: n - first });
+    });
+  }
+
+  /** The lanes shown: the first (fractional while scrolling) and how many fit. */
+  get laneWindow(): LaneWindow {
+    return { ...this.window };
   }
 
   private listen(): void {
@@ -152,7 +218,8 @@ export class TimelineChart {
     const y = clientY - rect.top;
     const n = this.series.lanes.length;
     if (x < 0 || y < 0 || x > rect.width || y > rect.height || n === 0) return null;
-    const lane = this.series.lanes[Math.min(n - 1, Math.floor((y / rect.height) * n))];
+    const lane = this.series.lanes[Math.min(n - 1, Math.floor(this.window.first + (y / rect.height) * this.window.count))];
+    if (!lane) return null;
     const ms = this.plot.posToVal(x, 'x');
     const slack = Math.abs(this.plot.posToVal(x + 3, 'x') - ms);
     const { t, ms: fmt } = { t: this.ctx.texts.t.bind(this.ctx.texts), ms: this.ctx.texts.ms.bind(this.ctx.texts) };
@@ -192,11 +259,13 @@ export class TimelineChart {
     this.tooltip.style.top = `${Math.max(0, y - 14 - this.tooltip.offsetHeight)}px`;
   }
 
-  /** Client point at the middle of the widest visible span of `state` in lane `laneIndex` (for tests). */
+  /** Client point at the middle of the widest visible span of `state` in lane `laneIndex`, or null
+   *  when there is none or the lane is scrolled out of the window (for tests). */
   pointOf(laneIndex: number, state: string): { x: number; y: number } | null {
     const lane = this.series.lanes[laneIndex];
     const s = LANE_STATES.indexOf(state as (typeof LANE_STATES)[number]);
-    if (!lane || s < 0) return null;
+    const row = laneIndex + 0.5 - this.window.first;
+    if (!lane || s < 0 || row < 0 || row > this.window.count) return null;
     const [min, max] = this.ctx.scale.range;
     let best = -1;
     for (let i = 0; i < lane.starts.length; i++) {
@@ -206,8 +275,7 @@ export class TimelineChart {
     if (best < 0) return null;
     const rect = this.plot.over.getBoundingClientRect();
     const mid = (Math.max(lane.starts[best], min) + Math.min(lane.ends[best], max)) / 2;
-    const n = this.series.lanes.length;
-    return { x: rect.left + this.plot.valToPos(mid, 'x'), y: rect.top + ((laneIndex + 0.5) * rect.height) / n };
+    return { x: rect.left + this.plot.valToPos(mid, 'x'), y: rect.top + (row * rect.height) / this.window.count };
   }
 
   get canvas(): HTMLCanvasElement {
@@ -223,10 +291,13 @@ export class TimelineChart {
   }
 
   setWidth(width: number): void {
-    if (Math.abs(width - this.plot.width) >= 1) this.plot.setSize({ width, height: this.plot.height });
+    // A scrolling chart leaves room for its scroll bar.
+    const w = width - (this.root.offsetWidth - this.root.clientWidth);
+    if (Math.abs(w - this.plot.width) >= 1) this.plot.setSize({ width: w, height: this.plot.height });
   }
 
   destroy(): void {
+    if (this.scrollFrame) cancelAnimationFrame(this.scrollFrame);
     this.ctx.scale.unregister(this.plot);
     this.plot.destroy();
   }
@@ -236,18 +307,42 @@ function axisFontOf(): string {
   return `12px ${getComputedStyle(document.body).getPropertyValue('--vscode-font-family').trim() || 'sans-serif'}`;
 }
 
-function laneLabels(series: VariantSeries, texts: Texts): string[] {
-  const t = texts.t.bind(texts);
-  return series.lanes.map((l) => laneTitle(l.lane, t));
+const measureCanvas = document.createElement('canvas').getContext('2d');
+
+let scrollbar: number | undefined;
+
+/** Width of a scrolling timeline's scroll bar (the theme may style it), measured once. */
+function scrollbarWidth(): number {
+  if (scrollbar === undefined) {
+    const probe = document.createElement('div');
+    probe.className = 'timeline scrolls';
+    probe.style.height = '40px';
+    probe.append(document.createElement('div'));
+    (probe.firstChild as HTMLElement).style.height = '80px';
+    document.body.append(probe);
+    scrollbar = probe.offsetWidth - probe.clientWidth;
+    probe.remove();
+  }
+  return scrollbar;
 }
 
-const measureCanvas = document.createElement('canvas').getContext('2d');
+/** Labels measured at most: the longest by characters, which in practice hold the widest. */
+const MEASURED_LABELS = 256;
 
 /** The lane-name column wide enough for every label of every variant (capped, long names are cut by the canvas). */
 export function labelColumnWidth(all: VariantSeries[], texts: Texts): number {
-  const font = axisFontOf();
-  if (measureCanvas) measureCanvas.font = font;
+  const t = texts.t.bind(texts);
+  if (measureCanvas) measureCanvas.font = axisFontOf();
+  let labels = all.flatMap((s) => s.lanes.map((l) => laneTitle(l.lane, t)));
+  if (labels.length > MEASURED_LABELS) {
+    // The shortest length among the longest MEASURED_LABELS labels, found by counting (no sort).
+    const counts: number[] = [];
+    for (const l of labels) counts[l.length] = (counts[l.length] ?? 0) + 1;
+    let atLeast = counts.length;
+    for (let seen = 0; atLeast > 0 && seen < MEASURED_LABELS; ) seen += counts[--atLeast] ?? 0;
+    labels = labels.filter((l) => l.length >= atLeast).slice(0, MEASURED_LABELS * 4);
+  }
   let widest = 40;
-  for (const s of all) for (const l of laneLabels(s, texts)) widest = Math.max(widest, measureCanvas ? measureCanvas.measureText(l).width : l.length * 7);
+  for (const l of labels) widest = Math.max(widest, measureCanvas ? measureCanvas.measureText(l).width : l.length * 7);
   return Math.ceil(Math.min(220, 18 + widest));
 }

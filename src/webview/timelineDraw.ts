@@ -1,6 +1,7 @@
 /**
- * Paints one variant's lanes into a uPlot canvas (called from its `draw` hook). Spans are batched
- * into one path per state, so a frame costs a handful of fills however many spans are visible.
+ * Paints one variant's lanes into a canvas: the on-screen chart (from uPlot's `draw` hook) and the
+ * PNG export's bands. Only the lanes of the given window are walked, and spans are batched into one
+ * path per state, so a frame costs a handful of fills however many lanes and spans the variant has.
  */
 import { MARK_KINDS } from '../shared/trace';
 import { STATE_COUNT, forEachVisibleRect, lowerBound, type VariantSeries } from './laneData';
@@ -12,12 +13,14 @@ export interface DrawStats {
   visibleByState: Int32Array;
   rects: number;
   marks: number;
+  /** Lanes painted in the last frame (at most the window's lanes, whatever the variant holds). */
+  lanes: number;
   draws: number;
   lastDrawMs: number;
 }
 
 export function newDrawStats(): DrawStats {
-  return { visibleByState: new Int32Array(STATE_COUNT), rects: 0, marks: 0, draws: 0, lastDrawMs: 0 };
+  return { visibleByState: new Int32Array(STATE_COUNT), rects: 0, marks: 0, lanes: 0, draws: 0, lastDrawMs: 0 };
 }
 
 export interface Box {
@@ -25,6 +28,12 @@ export interface Box {
   top: number;
   width: number;
   height: number;
+}
+
+/** The lanes `box` shows: lane `first` (fractional while scrolling) at its top, `count` lanes tall. */
+export interface LaneWindow {
+  first: number;
+  count: number;
 }
 
 const KILLED = MARK_KINDS.indexOf('killed');
@@ -69,6 +78,7 @@ export function drawLanes(
   theme: Theme,
   dpr: number,
   stats: DrawStats,
+  window: LaneWindow = { first: 0, count: series.lanes.length },
 ): void {
   const began = performance.now();
   if (!(box.width > 0 && box.height > 0)) return;
@@ -76,7 +86,9 @@ export function drawLanes(
   const k = box.width / (max - min || 1);
   const toPx = (ms: number): number => box.left + (ms - min) * k;
   const n = series.lanes.length;
-  const laneH = box.height / Math.max(n, 1);
+  const laneH = box.height / Math.max(window.count, 1);
+  const firstLane = Math.max(0, Math.floor(window.first));
+  const endLane = Math.min(n, Math.ceil(window.first + window.count));
   const gap = Math.min(3 * dpr, laneH * 0.15);
   const paths = Array.from({ length: STATE_COUNT }, () => new Path2D());
   const marks = new Path2D();
@@ -84,14 +96,16 @@ export function drawLanes(
   stats.visibleByState.fill(0);
   stats.rects = 0;
   stats.marks = 0;
+  stats.lanes = Math.max(0, endLane - firstLane);
 
   ctx.save();
   ctx.beginPath();
   ctx.rect(box.left, box.top, box.width, box.height);
   ctx.clip();
 
-  series.lanes.forEach((lane, i) => {
-    const top = box.top + i * laneH;
+  for (let i = firstLane; i < endLane; i++) {
+    const lane = series.lanes[i];
+    const top = box.top + (i - window.first) * laneH;
     const inner = laneH - gap * 2;
     const mid = top + laneH / 2;
     stats.rects += forEachVisibleRect(
@@ -124,7 +138,7 @@ export function drawLanes(
         kills.lineTo(x - r, top + laneH - gap);
       } else markPath(marks, kind, x, top + gap, inner, r);
     }
-  });
+  }
 
   for (let s = 0; s < STATE_COUNT; s++) {
     ctx.fillStyle = theme.stateFill[s];

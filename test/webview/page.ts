@@ -61,6 +61,9 @@ export interface OpenOptions {
   height?: number;
   /** devicePixelRatio of the page (1 unless set). */
   scale?: number;
+  /** Runs in the page before any of its scripts, with `initArg` (to simulate faults in browser APIs). */
+  initScript?: (arg: unknown) => void;
+  initArg?: unknown;
 }
 
 /** The folder holding dist/: found by walking up, since tests and the benchmark are bundled to different places. */
@@ -131,6 +134,7 @@ window.acquireVsCodeApi = () => ({
     const query = new URLSearchParams({ theme: options.theme ?? 'dark' });
     // Set before any page script runs, as VS Code does when it reloads a webview with saved state.
     if (options.state !== undefined) await page.addInitScript((s) => ((window as unknown as { __state: unknown }).__state = s), options.state);
+    if (options.initScript) await page.addInitScript(options.initScript, options.initArg);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

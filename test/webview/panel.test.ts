@@ -295,7 +295,11 @@ describe('demo panel webview (Chromium)', function () {
     await p.send({ type: 'run-failed', runId: 3, error: 'python3 exited with code 1', hint: 'Check the Python path setting.' });
     assert.match((await p.page.locator('.failure').textContent()) ?? '', /exited with code 1.*Check the Python path/);
     assert.equal((await p.page.evaluate(() => window.__clabTest.variants())).length, 2, 'previous results stay');
-    for (const id of ['csv', 'svg', 'png', 'trace']) await p.page.click(`#clab-export-${id}`);
+    // One at a time: the PNG is encoded asynchronously.
+    for (const [i, id] of ['csv', 'svg', 'png', 'trace'].entries()) {
+      await p.page.click(`#clab-export-${id}`);
+      await p.page.waitForFunction((n) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'save').length > n, i);
+    }
     const saves = (await p.posted()).filter((m) => m.type === 'save');
     assert.deepEqual(saves.map((s) => s.format), ['csv', 'svg', 'png', 'chrome-trace']);
     assert.ok(saves.every((s) => parseFromWebview(s).ok));
