@@ -46,6 +46,13 @@ export interface ScenarioInfo {
   outcome?: { expected: ParamName; actual: string };
 }
 
+/** The modules the shipped programs import from beside them, copied with a learner's copy
+ *  (checked by a test against the programs' imports). Python's import none: they are plain code. */
+export const PROGRAM_HELPERS: Record<Runtime, readonly string[]> = {
+  python: [],
+  node: ['autotrace-channel.mjs', 'common.mjs', 'cpubound.mjs', 'cpu-task.mjs', 'labtrace.mjs'],
+};
+
 const base: ScenarioParams = { threads: 2, tasks: 2, scale: 1, lock: 'both', pools: [1, 2, 4, 8] };
 
 export const SCENARIOS: readonly ScenarioInfo[] = [

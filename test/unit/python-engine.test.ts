@@ -51,8 +51,9 @@ describe('python runtime through the engine (runScenario, runtime python)', func
       const v = variant(trace, id);
       assert.ok(v.wallUs <= 0.6 * sequential, `${id}: ${v.wallUs} µs vs sequential ${sequential} µs`);
       assert.equal(v.lanes.filter((l) => l.kind === 'thread').length, 6);
-      assert.equal(v.marks.filter((m) => m.kind === 'task').length, 6, 'one requested-duration mark per download');
-      assert.ok(timeIn(v, 'io', 'thread') > 0.8 * 6 * 0.3 * 0.4e6, 'the downloads show as I/O');
+      // time.sleep stands in for the network: the threads sleep, they wait for nothing
+      assert.ok(timeIn(v, 'sleeping', 'thread') > 0.8 * 6 * 0.3 * 0.4e6, 'the downloads show as sleeping');
+      assert.equal(timeIn(v, 'gil-wait', 'thread') + timeIn(v, 'lock-wait', 'thread'), 0);
     }
   });
 
@@ -65,7 +66,12 @@ describe('python runtime through the engine (runScenario, runtime python)', func
     const lock = variant(trace, 'lock');
     assert.deepEqual(lock.outcome, { expected: 100, actual: 100, ok: true });
     assert.ok(timeIn(lock, 'lock-wait', 'thread') > 10 * timeIn(noLock, 'lock-wait', 'thread'), 'threads queue for the lock');
-    assert.equal(lock.marks.filter((m) => m.kind === 'acquire').length, 100);
+    // an acquire mark follows each wait that really blocked: some, never more than the deposits
+    const acquires = lock.marks.filter((m) => m.kind === 'acquire').length;
+    assert.ok(acquires > 0 && acquires <= 100, `${acquires} acquire marks`);
+    const held = lock.spans.find((s) => s.state === 'lock-wait' && /held by ThreadPoolExecutor-/.test(s.note ?? ''));
+    assert.ok(held, 'a lock wait names the lock and the thread holding it');
+    assert.match(held.note ?? '', /^Lock \(race\.py:\d+\) held by ThreadPoolExecutor-\d+_\d+$/);
   });
 
   it('with the GIL, CPU-bound threads gain nothing while processes use both cores', async function () {

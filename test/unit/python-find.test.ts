@@ -83,7 +83,7 @@ describe('python discovery (findPython) and the python runtime', function () {
     assert.equal(info.version, '3.8.0');
   });
 
-  it('builds `python -X utf8 -u program args` with the tracer on PYTHONPATH', async () => {
+  it('builds `python -X utf8 -u program args` with the bootstrap, then the programs folder, on PYTHONPATH', async () => {
     const runtime = new PythonRuntime({ extensionRoot: PACKAGE_ROOT });
     const info = await runtime.prepare();
     const program = runtime.programPath('race');
@@ -94,7 +94,8 @@ describe('python discovery (findPython) and the python runtime', function () {
     assert.equal(cmd.command, info.executable);
     assert.deepEqual(cmd.args, ['-X', 'utf8', '-u', learnerCopy, '--variant', 'lock']);
     assert.equal(cmd.cwd, dir);
-    assert.equal(cmd.env?.PYTHONPATH?.split(path.delimiter)[0], PROGRAMS_DIR);
+    assert.deepEqual(cmd.env?.PYTHONPATH?.split(path.delimiter).slice(0, 2), [path.join(PROGRAMS_DIR, 'bootstrap'), PROGRAMS_DIR]);
+    assert.ok(fs.existsSync(path.join(PROGRAMS_DIR, 'bootstrap', 'sitecustomize.py')));
     assert.equal(cmd.env?.PYTHONDONTWRITEBYTECODE, '1');
   });
 
@@ -104,5 +105,14 @@ describe('python discovery (findPython) and the python runtime', function () {
       assert.ok(fs.existsSync(runtime.programPath(id)), id);
     }
     assert.ok(fs.existsSync(path.join(PROGRAMS_DIR, 'labtrace.py')));
+  });
+
+  it('traces any program as `python FILE ARGS` would: from the caller’s folder, nothing added', async () => {
+    const runtime = new PythonRuntime({ extensionRoot: PACKAGE_ROOT });
+    const info = await runtime.prepare();
+    const cmd = runtime.traceCommand(info, 'sub/app.py', ['--x', '1'], dir);
+    assert.deepEqual(cmd.args, ['sub/app.py', '--x', '1']);
+    assert.equal(cmd.cwd, dir);
+    assert.equal(cmd.env?.PYTHONUNBUFFERED, '1');
   });
 });

@@ -3,7 +3,9 @@
  * lesson prints. Durations are shrunk with --scale; the timing claims are ratios with wide margins.
  */
 import { strict as assert } from 'node:assert';
-import { runPython, secondsAfter } from '../fixtures/python/pythonHarness';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PROGRAMS_DIR, runPython, secondsAfter } from '../fixtures/python/pythonHarness';
 
 describe('python programs, untraced (python3 file.py --scale 0.2)', function () {
   this.timeout(60_000);
@@ -72,10 +74,20 @@ describe('python programs, untraced (python3 file.py --scale 0.2)', function () 
     assert.match(run.stdout, /^Threads: [0-9.]+ s, [0-9.]+ cores busy on average -> concurrency without parallelism/m);
   });
 
-  it('every program accepts the full set of engine flags', async () => {
-    const flags = ['--threads', '2', '--tasks', '2', '--scale', '0.1', '--lock', 'both', '--pools', '1,2'];
-    const variants: Record<string, string> = { download: 'threads', daemon: 'daemon', race: 'lock', pool: 'pool-2', gil: 'threads', parallel: 'sequential' };
-    const runs = await Promise.all(Object.entries(variants).map(([p, v]) => runPython(`${p}.py`, ['--variant', v, ...flags])));
-    runs.forEach((run, i) => assert.equal(run.code, 0, `${Object.keys(variants)[i]}: ${run.stderr}`));
+  it('every program accepts the flags the engine gives its scenario, and imports no tracer', async () => {
+    const flags: Record<string, string[]> = {
+      download: ['--variant', 'threads', '--tasks', '2', '--scale', '0.1'],
+      daemon: ['--variant', 'daemon', '--threads', '2', '--scale', '0.1'],
+      race: ['--variant', 'lock', '--threads', '2', '--tasks', '2', '--lock', 'both', '--scale', '0.1'],
+      pool: ['--variant', 'pool-2', '--tasks', '2', '--pools', '1,2', '--scale', '0.1'],
+      gil: ['--variant', 'threads', '--threads', '2', '--scale', '0.1'],
+      parallel: ['--variant', 'sequential', '--threads', '2', '--scale', '0.1'],
+    };
+    const runs = await Promise.all(Object.entries(flags).map(([p, args]) => runPython(`${p}.py`, args)));
+    runs.forEach((run, i) => assert.equal(run.code, 0, `${Object.keys(flags)[i]}: ${run.stderr}`));
+    for (const p of Object.keys(flags)) {
+      const text = fs.readFileSync(path.join(PROGRAMS_DIR, `${p}.py`), 'utf8');
+      assert.doesNotMatch(text, /labtrace|\btrace\./, `${p}.py is plain lesson code`);
+    }
   });
 });

@@ -5,14 +5,19 @@
  * their own, and daemon lanes left open when the interpreter exits.
  */
 import { strict as assert } from 'node:assert';
-import { installedPythons, runPython, TinyCollector, type Connection, type JsonEvent } from '../fixtures/python/pythonHarness';
+import * as path from 'node:path';
+import { installedPythons, PROGRAMS_DIR, PYTHON_FIXTURES, runPython, TinyCollector, type Connection, type JsonEvent } from '../fixtures/python/pythonHarness';
+
+/** The lesson programs as written for the explicit API (the shipped ones are plain code now). */
+const ANNOTATED = path.join(PYTHON_FIXTURES, 'annotated');
+const explicitEnv = { PYTHONPATH: PROGRAMS_DIR };
 
 const ofKind = (events: JsonEvent[], k: string): JsonEvent[] => events.filter((e) => e.k === k);
 
 async function traced(program: string, args: string[], python?: string): Promise<{ connections: Connection[]; stdout: string; stderr: string; code: number | null }> {
   const collector = await TinyCollector.start();
   try {
-    const run = await runPython(program, args, collector.env(), 60_000, python);
+    const run = await runPython(program, args, { ...collector.env(), ...explicitEnv }, 60_000, python, { cwd: ANNOTATED });
     await new Promise((r) => setTimeout(r, 100)); // the last bytes may trail the exit slightly
     return { connections: collector.connections, ...run };
   } finally {
@@ -118,7 +123,7 @@ describe('python tracer (labtrace.py) on the event channel', function () {
   });
 
   it('runs untraced, with a warning, when the engine cannot be reached', async () => {
-    const run = await runPython('race.py', ['--variant', 'lock', '--tasks', '3', '--scale', '0.1'], { CLAB_TRACE: '127.0.0.1:1:tok' });
+    const run = await runPython('race.py', ['--variant', 'lock', '--tasks', '3', '--scale', '0.1'], { CLAB_TRACE: '127.0.0.1:1:tok', ...explicitEnv }, 60_000, 'python3', { cwd: ANNOTATED });
     assert.equal(run.code, 0);
     assert.match(run.stderr, /labtrace: cannot reach the engine/);
     assert.match(run.stdout, /Balance: 3 \(expected 3\)/);

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { SCENARIOS, findScenario, validateParams } from '../../src/shared/scenarios';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PROGRAM_HELPERS, SCENARIOS, SCENARIO_IDS, findScenario, validateParams } from '../../src/shared/scenarios';
 
 describe('scenario catalogue and parameters', () => {
   it('has one scenario per lesson section', () => {
@@ -31,5 +33,27 @@ describe('scenario catalogue and parameters', () => {
     const r = validateParams(findScenario('pool')!, { thread: 3, pools: [1, 0] });
     assert.equal(r.ok, false);
     if (!r.ok) assert.match(r.errors.join('\n'), /unknown parameter "thread"[\s\S]*pools\[1\]/);
+  });
+});
+
+describe('program helpers copied with a learner’s copy', () => {
+  it('are exactly the local modules the shipped programs import, and nothing of the tracer for Python', () => {
+    const dir = path.resolve(__dirname, '../../../media/programs');
+    const local = (lang: string, ext: string): Set<string> => {
+      const seen = new Set<string>();
+      const visit = (file: string): void => {
+        const text = fs.readFileSync(path.join(dir, lang, file), 'utf8');
+        for (const m of text.matchAll(/(?:from |new URL\()'\.\/([\w-]+\.mjs)'/g)) {
+          if (!seen.has(m[1])) {
+            seen.add(m[1]);
+            visit(m[1]);
+          }
+        }
+      };
+      for (const id of SCENARIO_IDS) visit(`${id}.${ext}`);
+      return seen;
+    };
+    assert.deepEqual([...local('node', 'mjs')].sort(), [...PROGRAM_HELPERS.node].sort());
+    assert.deepEqual(PROGRAM_HELPERS.python, []);
   });
 });

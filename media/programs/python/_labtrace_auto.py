@@ -773,7 +773,8 @@ def _time_sleep(orig):
             blocks = False
         if not blocks:
             return orig(*args)
-        _begin(lane, 'sleeping', 'time.sleep')
+        # the requested time, so a chart can set it beside the measured one
+        _begin(lane, 'sleeping', 'time.sleep(%.4g)' % args[0])
         try:
             return orig(*args)
         finally:

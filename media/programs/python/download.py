@@ -6,24 +6,19 @@ Nothing is really downloaded: time.sleep() stands in for the network. The lesson
     python3 download.py                      all three variants
     python3 download.py --variant threads    just one
 """
+import argparse
 import random
 import time
 from threading import Thread
-
-from labtrace import trace, options
 
 FILES = ['Python从入门到住院.pdf', 'MySQL从删库到跑路.avi', 'Linux从精通到放弃.mp4']
 SCALE = 1.0
 
 
-@trace.traced  # a thread running download() gets its own lane in the chart
 def download(*, filename):
     print(f'Start downloading {filename}.')
     start = time.perf_counter()
-    seconds = random.uniform(0.3, 0.7) * SCALE
-    trace.mark('task', f'{filename}: {seconds:.3f} s')  # the requested time, for comparison
-    with trace.io('download'):
-        time.sleep(seconds)
+    time.sleep(random.uniform(0.3, 0.7) * SCALE)  # stands in for the network
     print(f'{filename} downloaded in {time.perf_counter() - start:.3f} s.')
 
 
@@ -37,9 +32,8 @@ def with_threads(filenames):
     threads = [Thread(target=download, kwargs={'filename': name}) for name in filenames]
     for thread in threads:
         thread.start()  # all downloads begin at once...
-    with trace.joining():
-        for thread in threads:
-            thread.join()  # ...and the main thread waits for every one to finish
+    for thread in threads:
+        thread.join()  # ...and the main thread waits for every one to finish
 
 
 class DownloadThread(Thread):
@@ -49,7 +43,6 @@ class DownloadThread(Thread):
         super().__init__()  # Thread must set itself up before start() can be called
         self.filename = filename
 
-    @trace.traced
     def run(self):
         download(filename=self.filename)
 
@@ -58,9 +51,8 @@ def with_subclass(filenames):
     threads = [DownloadThread(name) for name in filenames]
     for thread in threads:
         thread.start()
-    with trace.joining():
-        for thread in threads:
-            thread.join()
+    for thread in threads:
+        thread.join()
 
 
 VARIANTS = {
@@ -72,7 +64,11 @@ VARIANTS = {
 
 def main():
     global SCALE
-    args = options(tasks=3)
+    parser = argparse.ArgumentParser(description='Sequential and threaded downloads, timed.')
+    parser.add_argument('--variant', choices=VARIANTS, help='run only this variant')
+    parser.add_argument('--tasks', type=int, default=3, help='how many files to download')
+    parser.add_argument('--scale', type=float, default=1.0, help='multiplies every download time')
+    args = parser.parse_args()
     SCALE = args.scale
     # More tasks than names: the same joke files again, numbered.
     filenames = [FILES[i % 3] if i < 3 else f'({i // 3 + 1}) {FILES[i % 3]}' for i in range(args.tasks)]
@@ -80,8 +76,7 @@ def main():
         if args.variant in (None, variant_id):
             print(f'== {title} ==')
             start = time.perf_counter()
-            with trace.variant(variant_id, title):
-                run(filenames)
+            run(filenames)
             print(f'Total: {time.perf_counter() - start:.3f} s')
 
 

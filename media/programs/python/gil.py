@@ -9,17 +9,15 @@ it, e.g. python3.13t.)
     python3 gil.py                   sequential, threads, processes (--threads tasks each)
     python3 gil.py --variant threads
 """
+import argparse
 import sys
 import time
 from multiprocessing import Process
 from threading import Thread
 
-from labtrace import trace, options
-
 WORK = 6_000_000  # loop rounds per task: about half a second on a laptop-class core
 
 
-@trace.traced  # a thread or process running crunch() gets its own lane in the chart
 def crunch(number, rounds):
     start = time.perf_counter()
     total = 0
@@ -47,9 +45,8 @@ def with_processes(tasks, rounds):
 def start_and_wait(workers):
     for worker in workers:
         worker.start()
-    with trace.joining():
-        for worker in workers:
-            worker.join()
+    for worker in workers:
+        worker.join()
 
 
 VARIANTS = {
@@ -60,7 +57,11 @@ VARIANTS = {
 
 
 def main():
-    args = options(threads=2)
+    parser = argparse.ArgumentParser(description='CPU-bound work: sequential, on threads, on processes.')
+    parser.add_argument('--variant', choices=VARIANTS, help='run only this variant')
+    parser.add_argument('--threads', type=int, default=2, help='tasks (threads or processes) at once')
+    parser.add_argument('--scale', type=float, default=1.0, help='multiplies the work of each task')
+    args = parser.parse_args()
     gil = getattr(sys, '_is_gil_enabled', lambda: True)()  # False only on a free-threaded build
     print(f'Python {sys.version.split()[0]}, GIL enabled: {gil}, '
           f'switch interval: {sys.getswitchinterval() * 1000:.1f} ms')
@@ -70,12 +71,11 @@ def main():
         if args.variant in (None, variant_id):
             print(f'== {title}: {args.threads} task(s) ==', flush=True)
             start = time.perf_counter()
-            with trace.variant(variant_id, title):
-                run(args.threads, rounds)
+            run(args.threads, rounds)
             times[variant_id] = time.perf_counter() - start
             speedup = f', {times["sequential"] / times[variant_id]:.2f}x sequential' if 'sequential' in times else ''
             print(f'{title}: {times[variant_id]:.3f} s{speedup}', flush=True)
 
 
-if __name__ == '__main__':
+if __name__ == '__main__':  # needed wherever processes start: spawn and forkserver re-import this file
     main()

@@ -8,17 +8,16 @@ the CPU time used per second of wall time tells how many cores were really busy.
     python3 parallel.py                  sequential, threads, processes
     python3 parallel.py --variant processes --threads 4
 """
+import argparse
 import os
 import time
 from multiprocessing import Process
 from threading import Thread
 
-from labtrace import trace, options
 
 WORK = 6_000_000  # loop rounds per task: about half a second on a laptop-class core
 
 
-@trace.traced  # a thread or process running crunch() gets its own lane in the chart
 def crunch(number, rounds):
     total = 0
     for i in range(rounds):
@@ -42,9 +41,8 @@ def with_processes(tasks, rounds):
 def start_and_wait(workers):
     for worker in workers:
         worker.start()
-    with trace.joining():
-        for worker in workers:
-            worker.join()
+    for worker in workers:
+        worker.join()
 
 
 def cpu_seconds():
@@ -61,15 +59,18 @@ VARIANTS = {
 
 
 def main():
-    args = options(threads=2)
+    parser = argparse.ArgumentParser(description='Two CPU-bound tasks: one after another, on threads, on processes.')
+    parser.add_argument('--variant', choices=VARIANTS, help='run only this variant')
+    parser.add_argument('--threads', type=int, default=2, help='tasks (threads or processes) at once')
+    parser.add_argument('--scale', type=float, default=1.0, help='multiplies the work of each task')
+    args = parser.parse_args()
     print(f'{os.cpu_count()} CPU core(s) on this machine')
     rounds = int(WORK * args.scale)
     for variant_id, (title, run, how) in VARIANTS.items():
         if args.variant in (None, variant_id):
             print(f'== {title}: {args.threads} task(s) {how} ==', flush=True)
             wall, cpu = time.perf_counter(), cpu_seconds()
-            with trace.variant(variant_id, title):
-                run(args.threads, rounds)
+            run(args.threads, rounds)
             wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
             busy = cpu / wall
             if variant_id == 'sequential':
@@ -81,5 +82,5 @@ def main():
             print(f'{title}: {wall:.3f} s, {busy:.2f} cores busy on average -> {verdict}', flush=True)
 
 
-if __name__ == '__main__':
+if __name__ == '__main__':  # needed wherever processes start: spawn and forkserver re-import this file
     main()

@@ -7,11 +7,10 @@ balance falls far short of 100. A lock lets one thread at a time through the rea
     python3 race.py                  without a lock, then with one
     python3 race.py --lock on        only the variant with the lock
 """
+import argparse
 import time
 from concurrent.futures import ThreadPoolExecutor
 from threading import Lock
-
-from labtrace import trace, options
 
 SCALE = 1.0
 
@@ -22,8 +21,7 @@ class Account:
 
     def deposit(self, money):
         new_balance = self.balance + money  # read the shared balance...
-        with trace.sleeping():
-            time.sleep(0.01 * SCALE)        # ...give other threads time to read it too...
+        time.sleep(0.01 * SCALE)            # ...give other threads time to read it too...
         self.balance = new_balance          # ...and write back, over what they wrote
 
 
@@ -32,24 +30,21 @@ class LockedAccount(Account):
         super().__init__()
         # An RLock (threading.RLock) would also do, and the thread holding it may acquire it again.
         # acquire() with release() in a finally block works too; the with statement does both.
-        self.lock = trace.lock(Lock())
+        self.lock = Lock()
 
     def deposit(self, money):
         with self.lock:  # only one thread at a time runs the three steps below
             new_balance = self.balance + money
-            with trace.sleeping():
-                time.sleep(0.01 * SCALE)
+            time.sleep(0.01 * SCALE)
             self.balance = new_balance
 
 
 def run(account, deposits, threads):
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for _ in range(deposits):
-            pool.submit(trace.task(account.deposit), 1)
-        with trace.joining('shutdown'):
-            pool.shutdown()  # wait for every deposit (leaving the with block would do the same)
+            pool.submit(account.deposit, 1)
+    # leaving the with block waited for every deposit
     print(f'Balance: {account.balance} (expected {deposits})')
-    trace.outcome(expected=deposits, actual=account.balance)
 
 
 VARIANTS = {'no-lock': ('Without a lock', Account), 'lock': ('With a lock', LockedAccount)}
@@ -57,15 +52,20 @@ VARIANTS = {'no-lock': ('Without a lock', Account), 'lock': ('With a lock', Lock
 
 def main():
     global SCALE
-    args = options(threads=16, tasks=100)
+    parser = argparse.ArgumentParser(description='Lost updates without a lock, none with one.')
+    parser.add_argument('--variant', choices=VARIANTS, help='run only this variant')
+    parser.add_argument('--lock', choices=('both', 'on', 'off'), default='both', help='which variants to run')
+    parser.add_argument('--threads', type=int, default=16, help="the pool's max_workers")
+    parser.add_argument('--tasks', type=int, default=100, help='how many deposits of 1')
+    parser.add_argument('--scale', type=float, default=1.0, help='multiplies the pause inside deposit()')
+    args = parser.parse_args()
     SCALE = args.scale
     wanted = {'both': ('no-lock', 'lock'), 'on': ('lock',), 'off': ('no-lock',)}[args.lock]
     for variant_id, (title, account_class) in VARIANTS.items():
         if args.variant == variant_id or (args.variant is None and variant_id in wanted):
             print(f'== {title} ==')
             start = time.perf_counter()
-            with trace.variant(variant_id, title):
-                run(account_class(), args.tasks, args.threads)
+            run(account_class(), args.tasks, args.threads)
             print(f'Time: {time.perf_counter() - start:.3f} s')
 
 

@@ -1,10 +1,10 @@
 /**
- * `concurrencyLab.openProgram` copies a scenario's program (and the helpers it imports, such as the
- * labtrace tracer) to the learner's folder and opens it; `concurrencyLab.runMyProgram` runs that
+ * `concurrencyLab.openProgram` copies a scenario's program (and, for Node, the modules it imports)
+ * to the learner's folder and opens it; `concurrencyLab.runMyProgram` runs that
  * copy through the engine. The learner's edits are never overwritten without asking.
  */
 import * as vscode from 'vscode';
-import { findScenario, SCENARIO_IDS, type ScenarioInfo } from '../../shared/scenarios';
+import { findScenario, PROGRAM_HELPERS, SCENARIO_IDS, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime } from '../../shared/trace';
 import type { LessonProgress } from '../lessonProgress';
 import type { RunOutcome } from '../run/runController';
@@ -102,13 +102,12 @@ export class ProgramCommands {
   }
 
   /**
-   * Copies the helpers a program imports (every file that is not another scenario's program, such as
-   * labtrace). They must match the engine of this version, so they are refreshed when they differ.
+   * Copies the helpers a program imports: the Python programs are plain lesson code and import none
+   * (the engine loads the tracer itself); the Node ones import modules beside them. They must match
+   * the engine of this version, so they are refreshed when they differ.
    */
   private async copyHelpers(shippedDir: vscode.Uri, copyDir: vscode.Uri, language: Runtime): Promise<void> {
-    const programs = new Set(SCENARIO_IDS.map((id) => `${id}.${FILE_EXTENSION[language]}`));
-    for (const [name, type] of await vscode.workspace.fs.readDirectory(shippedDir)) {
-      if (type !== vscode.FileType.File || programs.has(name)) continue;
+    for (const name of PROGRAM_HELPERS[language]) {
       const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(shippedDir, name));
       const dest = vscode.Uri.joinPath(copyDir, name);
       const existing = await readIfExists(dest);

@@ -42,9 +42,7 @@ export function hintFor(kind: RunErrorKind, runtime: Runtime, t: Translate, lear
         : { hint: t('The demo program stopped with an error: its output is in the Concurrency Lab log.'), actions: ['show-log'] };
     case 'protocol':
       return {
-        hint: learnerProgram
-          ? t('The trace of your program could not be read. Keep its labtrace calls as they are; details are in the log.')
-          : t('The trace of the run could not be read; details are in the Concurrency Lab log.'),
+        hint: t('The trace of the run could not be read; details are in the Concurrency Lab log.'),
         actions: ['show-log'],
       };
     case 'bad-params':
