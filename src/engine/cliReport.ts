@@ -56,7 +56,9 @@ function stuckLines(v: Variant): string[] {
 export function renderTraceReport(trace: Trace, opts: ReportOptions): string {
   const v = trace.variants[0];
   if (!v) return 'no trace was recorded';
-  const exit = v.exitCode === undefined ? 'stopped' : v.exitCode === null ? `killed by ${v.signal ?? 'a signal'}` : `exit code ${v.exitCode}`;
+  const signal = v.signal ?? 'a signal';
+  const exit =
+    v.exitCode === undefined ? 'stopped' : v.exitCode !== null ? `exit code ${v.exitCode}` : v.error ? `stopped by the engine (${signal})` : `killed by ${signal}`;
   const cpu = v.cpuUs !== undefined ? ` · CPU ${seconds(v.cpuUs)}` : '';
   const lines = [`${v.title}: ${exit} · wall ${seconds(v.wallUs)}${cpu} · ${v.lanes.length} lanes${v.error ? ` · ${v.error}` : ''}`];
   const totals = stateTotals(v);

@@ -5,8 +5,10 @@
  * editor closed, the extension deactivated) it stops every run it started and exits.
  */
 import { RunError } from './errors';
-import { parseToHost, type FromHost, type HostRunRequest } from './hostProtocol';
+import { parseToHost, type FromHost, type HostRunRequest, type HostTraceRequest } from './hostProtocol';
 import { runScenario } from './runScenario';
+import { traceProgram } from './traceProgram';
+import type { Trace } from '../shared/trace';
 
 /** Longest wait for the runs to stop their process trees before exiting anyway. */
 const EXIT_WAIT_MS = 5000;
@@ -17,21 +19,28 @@ function send(msg: FromHost): void {
   if (process.connected) process.send?.(msg);
 }
 
-function start(req: HostRunRequest): void {
+/** What a request asks the engine for: a scenario's variants, or one program traced as it is. */
+function job(req: HostRunRequest | HostTraceRequest, signal: AbortSignal): Promise<Trace> {
+  const { runtime, pythonPath, timeoutMs, extensionRoot } = req;
+  if (req.type === 'trace') return traceProgram(req.file, req.args, { runtime, pythonPath, timeoutMs, extensionRoot, cwd: req.cwd, signal });
+  return runScenario(req.scenario, req.params, {
+    runtime,
+    pythonPath,
+    programPath: req.programPath,
+    timeoutMs,
+    extensionRoot,
+    signal,
+    onProgress: (p) => send({ type: 'progress', id: req.id, ...p }),
+  });
+}
+
+function start(req: HostRunRequest | HostTraceRequest): void {
   if (runs.has(req.id)) {
     send({ type: 'error', id: req.id, kind: 'internal', message: `run ${req.id} is already running` });
     return;
   }
   const abort = new AbortController();
-  const done = runScenario(req.scenario, req.params, {
-    runtime: req.runtime,
-    pythonPath: req.pythonPath,
-    programPath: req.programPath,
-    timeoutMs: req.timeoutMs,
-    extensionRoot: req.extensionRoot,
-    signal: abort.signal,
-    onProgress: (p) => send({ type: 'progress', id: req.id, ...p }),
-  })
+  const done = job(req, abort.signal)
     .then((trace) => send({ type: 'result', id: req.id, trace }))
     .catch((e: unknown) => {
       if (e instanceof RunError) send({ type: 'error', id: req.id, kind: e.kind, message: e.message, output: e.output, trace: e.trace });
@@ -53,7 +62,7 @@ process.on('message', (raw: unknown) => {
   if (!msg) {
     const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
     send({ type: 'error', id, kind: 'internal', message: 'malformed request' });
-  } else if (msg.type === 'run') {
+  } else if (msg.type === 'run' || msg.type === 'trace') {
     start(msg);
   } else {
     runs.get(msg.id)?.abort.abort();

@@ -20,13 +20,29 @@ export interface HostRunRequest {
   extensionRoot?: string;
 }
 
+/**
+ * Trace any program, unmodified, as `python3 file args…` / `node file args…` would run it in `cwd`
+ * (src/engine/traceProgram.ts). Answered like `run`: a `result` with one variant, or an `error`.
+ */
+export interface HostTraceRequest {
+  type: 'trace';
+  id: number;
+  file: string;
+  args: string[];
+  cwd: string;
+  runtime?: Runtime;
+  pythonPath?: string;
+  timeoutMs?: number;
+  extensionRoot?: string;
+}
+
 /** Stop run `id`: its whole process tree is killed and it answers with an error of kind `cancelled`. */
 export interface HostCancelRequest {
   type: 'cancel';
   id: number;
 }
 
-export type ToHost = HostRunRequest | HostCancelRequest;
+export type ToHost = HostRunRequest | HostTraceRequest | HostCancelRequest;
 
 // ---- host → extension ----------------------------------------------------------------------------
 
@@ -57,11 +73,33 @@ export type FromHost = HostProgress | HostResult | HostError;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+/** A path or argument the OS can take: a NUL byte would make the spawn throw. */
+const osStr = (v: unknown): v is string => typeof v === 'string' && !v.includes('\0');
+const goodTimeout = (v: unknown): boolean => v === undefined || (typeof v === 'number' && v > 0);
+
+function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceRequest | undefined {
+  if (!osStr(msg.file) || !msg.file || !osStr(msg.cwd) || !msg.cwd) return undefined;
+  if (msg.args !== undefined && !(Array.isArray(msg.args) && msg.args.every(osStr))) return undefined;
+  if (msg.runtime !== undefined && msg.runtime !== 'node' && msg.runtime !== 'python') return undefined;
+  if (!optStr(msg.pythonPath) || !optStr(msg.extensionRoot) || !goodTimeout(msg.timeoutMs)) return undefined;
+  return {
+    type: 'trace',
+    id: msg.id,
+    file: msg.file,
+    args: [...((msg.args as string[] | undefined) ?? [])],
+    cwd: msg.cwd,
+    runtime: msg.runtime as Runtime | undefined,
+    pythonPath: msg.pythonPath as string | undefined,
+    timeoutMs: msg.timeoutMs as number | undefined,
+    extensionRoot: msg.extensionRoot as string | undefined,
+  };
+}
 
 /** Checks a message received by the host. */
 export function parseToHost(msg: unknown): ToHost | undefined {
   if (!isObj(msg) || typeof msg.id !== 'number') return undefined;
   if (msg.type === 'cancel') return { type: 'cancel', id: msg.id };
+  if (msg.type === 'trace') return parseTrace(msg as Record<string, unknown> & { id: number });
   if (msg.type !== 'run' || typeof msg.scenario !== 'string') return undefined;
   if (msg.params !== undefined && !isObj(msg.params)) return undefined;
   if (msg.runtime !== undefined && msg.runtime !== 'node' && msg.runtime !== 'python') return undefined;

@@ -160,7 +160,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
     killedRun: status !== 'ok' && !(status === 'crashed' && exit.signal === null),
     output: timed.chunks,
     outputTruncated: timed.dropped,
-    exit: status === 'ok' || status === 'crashed' ? exit : undefined,
+    exit: status === 'spawn-failed' ? undefined : exit,
   });
   return {
     status,

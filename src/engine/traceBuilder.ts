@@ -151,7 +151,8 @@ export class TraceBuilder {
     const laneSpans = new Map<string, Span[]>();
     const names = new Map([...tracks.lanes.values()].map((l) => [l.key, l.name]));
     for (const lane of tracks.lanes.values()) {
-      const { spans, method: m } = this.laneSpansNs(lane, opts.samples?.(lane.key), names);
+      const samples = this.withOrigin(lane, opts.samples?.(lane.key), opts.startAt);
+      const { spans, method: m } = this.laneSpansNs(lane, samples, names);
       laneSpans.set(lane.key, spans);
       method = bestMethod(method, m);
     }
@@ -192,6 +193,21 @@ export class TraceBuilder {
 
   /** Lane keys of each built variant, index = lane id (for the stuck report). */
   private readonly laneKeys = new WeakMap<Variant, string[]>();
+
+  /**
+   * The kernel's counters of a thread start at zero when the thread is created, so a new thread's
+   * first stretch is measured even before the sampler's first reading (which comes only once the
+   * engine has its lane event, up to a batch later): a reading of zeros at the thread's start. The
+   * same for the program's main thread at spawn. Not for a child process's main lane (it begins
+   * after the interpreter started) nor a task lane (its thread is the event loop's).
+   */
+  private withOrigin(lane: LaneTrack, samples: RunSample[] | undefined, startAt: number | undefined): RunSample[] | undefined {
+    if (!samples?.length) return samples;
+    const rootMain = lane.kind === 'main' && this.hellos.get(lane.conn)?.pid === this.hello?.pid;
+    const origin = lane.kind === 'thread' || lane.kind === 'worker' ? lane.firstT : rootMain ? startAt : undefined;
+    if (origin === undefined || !(origin < samples[0].t)) return samples;
+    return [{ t: origin, run: 0, wait: 0 }, ...samples];
+  }
 
   private intervalNote(iv: RawInterval, names: Map<string, string>): string | undefined {
     if (iv.obj === undefined) return iv.note;

@@ -1088,6 +1088,7 @@ def _after_fork_child():
         except Exception:
             pass
     P.main = _open_lane(name, 'process')
+    _flush()  # a forked worker may be terminated before the flusher's next round
 
 
 class _ForkWarning:

@@ -307,6 +307,9 @@ def _process_bootstrap(orig):
                 lane.where = getattr(self, '_clab_where', None)
                 _send_lane(lane, rename=True)
                 _mark(lane, 'start')
+                # sent now, not with the next batch: a pool's workers may be terminated (SIGTERM)
+                # before the flusher's next round, and a process that never reported has no lane
+                _flush()
             except Exception:
                 pass
         try:
