@@ -45,7 +45,7 @@ function stuckLines(v: Variant): string[] {
   for (const t of v.stuck.threads) {
     const name = v.lanes[t.lane]?.name ?? `lane ${t.lane}`;
     const top = t.frames[t.frames.length - 1];
-    const at = top ? `${top.file}:${top.line} in ${top.func}` : 'no Python frame';
+    const at = top ? `${top.file}:${top.line} in ${top.func}` : 'no stack frame';
     const waits = t.waitsFor ? ` — waits for ${t.waitsFor}${t.heldBy !== undefined ? ` held by ${v.lanes[t.heldBy]?.name ?? t.heldBy}` : ''}` : '';
     lines.push(`  ${name}: ${at}${waits}`);
   }

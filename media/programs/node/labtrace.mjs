@@ -16,8 +16,10 @@
  * never shifts a timestamp.
  */
 import { readlinkSync } from 'node:fs';
-import net from 'node:net';
 import { isMainThread, parentPort, threadId, Worker } from 'node:worker_threads';
+import { handshake, now, parseAddress } from './autotrace-channel.mjs';
+
+export { now };
 
 /** @typedef {'cpu' | 'sleeping' | 'io' | 'lock-wait' | 'idle'} Intent */
 /** @typedef {'main' | 'thread' | 'worker' | 'process'} LaneKind */
@@ -25,13 +27,12 @@ import { isMainThread, parentPort, threadId, Worker } from 'node:worker_threads'
 /** @typedef {Record<string, unknown> & { k: string }} TraceEvent */
 
 const TAG = '__clabTrace';
-const HANDSHAKE_TIMEOUT_MS = 5000;
 const CLOSE_TIMEOUT_MS = 2000;
 
 const address = process.env.CLAB_TRACE ?? '';
 /** In a worker, tracing is on when the process traces (the env is inherited). */
 let active = address !== '' && !isMainThread;
-/** @type {net.Socket | undefined} */
+/** @type {import('node:net').Socket | undefined} */
 let socket;
 let closed = false;
 let laneCounter = 0;
@@ -43,11 +44,6 @@ let current;
 let nativeTid = null;
 /** @type {(() => { user: number, system: number }) | undefined} */
 const threadCpuUsage = /** @type {any} */ (process).threadCpuUsage;
-
-/** Monotonic clock in ns, the clock every event is stamped with. */
-export function now() {
-  return Number(process.hrtime.bigint());
-}
 
 /** True when events are being recorded. */
 export function tracing() {
@@ -90,10 +86,10 @@ function send(event) {
  */
 export async function start() {
   if (!isMainThread || address === '' || socket) return active;
-  const [host, portText, ...tokenParts] = address.split(':');
-  const token = tokenParts.join(':');
+  const { host, port, token } = parseAddress(address);
   try {
-    socket = await handshake(host || '127.0.0.1', Number(portText), token);
+    socket = await handshake(host, port, token);
+    socket.resume(); // nothing more is expected from the engine: read and drop it
     socket.on('error', (err) => {
       if (!closed) process.stderr.write(`labtrace: event channel failed: ${err.message}\n`);
       active = false;
@@ -108,56 +104,6 @@ export async function start() {
     socket = undefined;
   }
   return active;
-}
-
-/**
- * hello → sync → clock. The offset comes from t0 (before hello), the engine's time in sync and
- * t1 (when sync arrived); the engine takes the midpoint of t0 and t1.
- * @param {string} host @param {number} port @param {string} token
- * @returns {Promise<net.Socket>}
- */
-function handshake(host, port, token) {
-  return new Promise((resolve, reject) => {
-    const conn = net.connect({ host, port });
-    conn.setNoDelay(true);
-    conn.setEncoding('utf8');
-    const timer = setTimeout(() => fail(new Error('no reply from the engine')), HANDSHAKE_TIMEOUT_MS);
-    let t0 = 0;
-    let pending = '';
-    /** @param {Error} err */
-    const fail = (err) => {
-      clearTimeout(timer);
-      conn.destroy();
-      reject(err);
-    };
-    /** @param {string} chunk */
-    const onData = (chunk) => {
-      const t1 = now();
-      pending += chunk;
-      const newline = pending.indexOf('\n');
-      if (newline < 0) return;
-      let reply;
-      try {
-        reply = JSON.parse(pending.slice(0, newline));
-      } catch {
-        return fail(new Error('unreadable reply from the engine'));
-      }
-      if (reply?.k !== 'sync' || typeof reply.t !== 'number') return fail(new Error('unexpected reply'));
-      clearTimeout(timer);
-      conn.off('data', onData);
-      conn.off('error', fail);
-      conn.resume(); // nothing more is expected from the engine: read and drop it
-      conn.write(JSON.stringify({ k: 'clock', t0, t1, te: reply.t }) + '\n');
-      resolve(conn);
-    };
-    conn.on('error', fail);
-    conn.on('data', onData);
-    conn.once('connect', () => {
-      t0 = now();
-      const hello = { k: 'hello', token, runtime: 'node', pid: process.pid, version: process.version };
-      conn.write(JSON.stringify(hello) + '\n');
-    });
-  });
 }
 
 /**
