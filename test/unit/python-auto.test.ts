@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installedPythons, runPython, TinyCollector, type Connection, type JsonEvent, type PythonRun } from '../fixtures/python/pythonHarness';
+import { installedPythons, PYTHON_FIXTURES, runPython, TinyCollector, type Connection, type JsonEvent, type PythonRun } from '../fixtures/python/pythonHarness';
 
 const PROGRAMS: Record<string, string> = {
   'threads.py': `import argparse, queue, threading, time
@@ -284,8 +284,11 @@ describe('automatic Python tracer (bootstrap, no change to the program)', functi
           assert.equal(run.code, 0, run.stderr);
           assert.equal(run.stderr, '');
           assert.equal(run.stdout, '[0, 2, 4, 6]\n10\n');
-          // the program, the Process, two Pool workers, one executor worker: no forkserver, no resource tracker
-          assert.equal(run.connections.length, 5, run.connections.map((c) => JSON.stringify([...lanes(c.events).values()].map((l) => l.name))).join(' '));
+          // the program, the Process, two Pool workers, one executor worker: no forkserver, no resource
+          // tracker. On a busy machine one pool worker may still be starting when the pool's exit
+          // terminates it (the other did every task): it never ran the program's code, so no lane
+          const shown = run.connections.map((c) => JSON.stringify([...lanes(c.events).values()].map((l) => l.name))).join(' ');
+          assert.ok(run.connections.length === 5 || run.connections.length === 4, shown);
           const [parent, ...children] = run.connections;
           const parentPid = parent.events[0].pid;
           const main = laneNamed(parent.events, 'MainThread');
@@ -309,7 +312,7 @@ describe('automatic Python tracer (bootstrap, no change to the program)', functi
             assert.ok(ofKind(child.events, 'mark').some((m) => m.m === 'start'), `${String(lane.name)} marks its start`);
           }
           assert.deepEqual(names.filter((n) => !n.includes('PoolWorker')).sort(), ['cruncher', `${prefix}Process-4`].sort());
-          assert.equal(names.filter((n) => new RegExp(`^${prefix}PoolWorker-\\d+$`).test(n)).length, 2);
+          assert.equal(names.filter((n) => new RegExp(`^${prefix}PoolWorker-\\d+$`).test(n)).length, run.connections.length - 3);
           const cruncher = children.find((c) => laneNamed(c.events, /./).name === 'cruncher')!;
           const cruncherLane = laneNamed(cruncher.events, 'cruncher');
           assert.equal(cruncherLane.target, 'crunch');
@@ -440,7 +443,10 @@ describe('automatic Python tracer (bootstrap, no change to the program)', functi
     it('lesson programs: the explicit API defers to the hooks (variants and outcomes still sent, no extra lanes)', async () => {
       const collector = await TinyCollector.start();
       try {
-        const run = await runPython('race.py', ['--variant', 'lock', '--tasks', '6', '--threads', '3', '--scale', '0.5'], collector.env(), 60_000, 'python3', { bootstrap: true });
+        // the lesson's race as written for the explicit API (the shipped one is plain code now)
+        const racePy = path.join(PYTHON_FIXTURES, 'annotated', 'race.py');
+        const lockLine = fs.readFileSync(racePy, 'utf8').split('\n').findIndex((l) => l.includes('trace.lock(Lock())')) + 1;
+        const run = await runPython('race.py', ['--variant', 'lock', '--tasks', '6', '--threads', '3', '--scale', '0.5'], collector.env(), 60_000, 'python3', { bootstrap: true, cwd: path.dirname(racePy) });
         assert.equal(run.code, 0, run.stderr);
         await new Promise((r) => setTimeout(r, 150));
         assert.equal(collector.connections.length, 1);
@@ -449,7 +455,7 @@ describe('automatic Python tracer (bootstrap, no change to the program)', functi
         assert.deepEqual(all.map((l) => l.kind).sort(), ['main', 'thread', 'thread', 'thread']);
         const lockWaits = ofKind(events, 'state').filter((s) => s.s === 'lock-wait');
         assert.ok(lockWaits.length >= 1);
-        assert.ok(lockWaits.every((s) => s.obj === 'Lock (race.py:35)' && typeof s.holder === 'string'));
+        assert.ok(lockWaits.every((s) => s.obj === `Lock (race.py:${lockLine})` && typeof s.holder === 'string'));
         assert.ok(ofKind(events, 'state').filter((s) => s.s === 'sleeping').length === 6, 'each deposit sleeps once (time.sleep hook, not trace.sleeping)');
         assert.equal(ofKind(events, 'mark').filter((m) => m.m === 'task').length, 6, 'one task mark per deposit, from the pool hook alone');
         assert.deepEqual(ofKind(events, 'variant').map((v) => v.id), ['lock']);

