@@ -67,6 +67,41 @@ function runtimeArg(flag: string, v: string): Runtime {
   return v;
 }
 
+/** The flags `trace` and `run` share. Returns false when `flag` is not one of them. */
+interface SharedFlags {
+  runtime?: Runtime;
+  pythonPath?: string;
+  timeoutMs?: number;
+  json: boolean;
+  traceFile?: string;
+  timeline: boolean;
+}
+
+function sharedFlag(flag: string, take: (flag: string) => string, out: SharedFlags): boolean {
+  switch (flag) {
+    case '--runtime':
+      out.runtime = runtimeArg(flag, take(flag));
+      return true;
+    case '--python':
+      out.pythonPath = take(flag);
+      return true;
+    case '--timeout':
+      out.timeoutMs = timeoutMs(flag, take(flag));
+      return true;
+    case '--json':
+      out.json = true;
+      return true;
+    case '--timeline':
+      out.timeline = true;
+      return true;
+    case '--trace':
+      out.traceFile = take(flag);
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
  * `trace FILE [flags] [-- ARGS…]`: our flags come before `--` (or before FILE); everything after
  * `--`, and any plain word after FILE, goes to the program untouched.
@@ -86,32 +121,12 @@ function parseTrace(argv: string[]): Extract<CliCommand, { cmd: 'trace' }> {
   };
   while (rest.length) {
     const a = rest.shift() as string;
-    switch (a) {
-      case '--runtime':
-        out.runtime = runtimeArg(a, take(a));
-        break;
-      case '--python':
-        out.pythonPath = take(a);
-        break;
-      case '--timeout':
-        out.timeoutMs = timeoutMs(a, take(a));
-        break;
-      case '--json':
-        out.json = true;
-        break;
-      case '--timeline':
-        out.timeline = true;
-        break;
-      case '--trace':
-        out.traceFile = take(a);
-        break;
-      default:
-        if (a.startsWith('-') && a !== '-') {
-          throw new CliArgError(`unknown flag "${a}" (the program's own arguments go after "--", e.g. trace app.py -- ${a})`);
-        }
-        if (file === undefined) file = a;
-        else extra.push(a);
+    if (sharedFlag(a, take, out)) continue;
+    if (a.startsWith('-') && a !== '-') {
+      throw new CliArgError(`unknown flag "${a}" (the program's own arguments go after "--", e.g. trace app.py -- ${a})`);
     }
+    if (file === undefined) file = a;
+    else extra.push(a);
   }
   if (file === undefined) throw new CliArgError('trace needs a program file, e.g. "trace app.py"');
   return { ...out, file, args: [...extra, ...programArgs] };
@@ -148,12 +163,6 @@ export function parseCliArgs(argv: string[]): CliCommand {
   while (rest.length) {
     const flag = rest.shift() as string;
     switch (flag) {
-      case '--runtime':
-        out.runtime = runtimeArg(flag, take(flag));
-        break;
-      case '--python':
-        out.pythonPath = take(flag);
-        break;
       case '--program':
         out.programPath = take(flag);
         break;
@@ -174,20 +183,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
         out.params.pools = v.split(',').map((p) => number('--pools', p.trim()));
         break;
       }
-      case '--timeout':
-        out.timeoutMs = timeoutMs(flag, take(flag));
-        break;
-      case '--json':
-        out.json = true;
-        break;
-      case '--timeline':
-        out.timeline = true;
-        break;
-      case '--trace':
-        out.traceFile = take(flag);
-        break;
       default:
-        throw new CliArgError(flag.startsWith('-') ? `unknown flag "${flag}"` : `unexpected argument "${flag}"`);
+        if (!sharedFlag(flag, take, out)) throw new CliArgError(flag.startsWith('-') ? `unknown flag "${flag}"` : `unexpected argument "${flag}"`);
     }
   }
   return out;
