@@ -30,6 +30,7 @@ const sections = [
   ['fidelity', measureFidelity],
   ['end-to-end', measureEndToEnd],
   ['chart', measureRender],
+  ['soak', async () => (await import('./soak.mjs')).measureSoak()],
 ];
 
 const rows = [];

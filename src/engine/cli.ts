@@ -4,7 +4,8 @@
  *   concurrency-lab list
  *   concurrency-lab run gil --threads 4 [--json] [--trace out.json]
  * Exit codes: 0 ok (for trace: the program exited 0), 1 the run or the program failed, 2 bad
- * arguments, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (every process of the run is stopped).
+ * arguments, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP, 141 stdout's reader went away (every
+ * process of the run is stopped).
  */
 import * as fs from 'node:fs';
 import { toChromeTrace } from '../shared/chromeTrace';
@@ -25,23 +26,34 @@ function writeTrace(file: string, trace: Trace): void {
   process.stderr.write(`wrote ${file} (Chrome Trace Event format: open it in Perfetto or chrome://tracing)\n`);
 }
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGPIPE: 141 };
 
-/** Stops the run on SIGINT, SIGTERM or SIGHUP (closing the terminal), so no program outlives us. */
+/**
+ * Stops the run on SIGINT, SIGTERM or SIGHUP (closing the terminal), and when stdout's reader went
+ * away (EPIPE, as SIGPIPE would), so no program outlives us.
+ */
 function watchSignals(abort: AbortController): { exitCode: () => number | undefined; dispose: () => void } {
   let caught: string | undefined;
-  const handlers = Object.keys(SIGNAL_EXIT).map((sig) => {
-    const handler = (): void => {
-      caught ??= sig;
-      process.stderr.write('\nstopping…\n');
-      abort.abort();
-    };
+  const stop = (why: string): void => {
+    caught ??= why;
+    process.stderr.write('\nstopping…\n');
+    abort.abort();
+  };
+  const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((sig) => {
+    const handler = (): void => stop(sig);
     process.on(sig, handler);
     return [sig, handler] as const;
   });
+  const onOutputError = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') stop('SIGPIPE');
+  };
+  process.stdout.on('error', onOutputError);
   return {
     exitCode: () => (caught ? SIGNAL_EXIT[caught] : undefined),
-    dispose: () => handlers.forEach(([sig, h]) => process.off(sig, h)),
+    dispose: () => {
+      handlers.forEach(([sig, h]) => process.off(sig, h));
+      process.stdout.off('error', onOutputError);
+    },
   };
 }
 
@@ -161,6 +173,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A terminal or reader that went away makes writes fail (EIO, EPIPE); that must not kill the CLI
+  // before it has stopped the run's processes.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -50,7 +50,12 @@ function start(req: HostRunRequest | HostTraceRequest): void {
   runs.set(req.id, { abort, done });
 }
 
+/** Set once the host is going away: no new run may start behind the shutdown's back. */
+let closing = false;
+
 async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
   const pending = [...runs.values()];
   for (const r of pending) r.abort.abort();
   await Promise.race([Promise.all(pending.map((r) => r.done)), new Promise((r) => setTimeout(r, EXIT_WAIT_MS))]);
@@ -60,16 +65,20 @@ async function shutdown(): Promise<void> {
 process.on('message', (raw: unknown) => {
   const msg = parseToHost(raw);
   if (!msg) {
-    const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+    const rawId = (raw as { id?: unknown } | null)?.id;
+    const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) ? rawId : -1;
     send({ type: 'error', id, kind: 'internal', message: 'malformed request' });
   } else if (msg.type === 'run' || msg.type === 'trace') {
-    start(msg);
+    if (closing) send({ type: 'error', id: msg.id, kind: 'cancelled', message: 'the engine host is shutting down' });
+    else start(msg);
   } else {
     runs.get(msg.id)?.abort.abort();
   }
 });
 process.on('disconnect', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+// The programs run in process groups of their own, so a signal that ends the host does not reach
+// them: the editor's terminal closing (SIGHUP), Ctrl-C in it (SIGINT) or a kill must stop them first.
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown());
 
 if (!process.send) {
   console.error('engineHost is started by the extension with child_process.fork; for a terminal use the CLI.');

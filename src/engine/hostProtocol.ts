@@ -72,16 +72,18 @@ export interface HostError {
 export type FromHost = HostProgress | HostResult | HostError;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const optStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+/** Ids are chosen by the extension as integers (the host answers a request it cannot read with -1). */
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 /** A path or argument the OS can take: a NUL byte would make the spawn throw. */
 const osStr = (v: unknown): v is string => typeof v === 'string' && !v.includes('\0');
-const goodTimeout = (v: unknown): boolean => v === undefined || (typeof v === 'number' && v > 0);
+const optOsStr = (v: unknown): boolean => v === undefined || osStr(v);
+const optRuntime = (v: unknown): boolean => v === undefined || v === 'node' || v === 'python';
+const goodTimeout = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
 
 function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceRequest | undefined {
   if (!osStr(msg.file) || !msg.file || !osStr(msg.cwd) || !msg.cwd) return undefined;
   if (msg.args !== undefined && !(Array.isArray(msg.args) && msg.args.every(osStr))) return undefined;
-  if (msg.runtime !== undefined && msg.runtime !== 'node' && msg.runtime !== 'python') return undefined;
-  if (!optStr(msg.pythonPath) || !optStr(msg.extensionRoot) || !goodTimeout(msg.timeoutMs)) return undefined;
+  if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optOsStr(msg.extensionRoot) || !goodTimeout(msg.timeoutMs)) return undefined;
   return {
     type: 'trace',
     id: msg.id,
@@ -95,21 +97,21 @@ function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceReq
   };
 }
 
-/** Checks a message received by the host. */
+/** Checks a message received by the host: anything else is refused, never thrown on. */
 export function parseToHost(msg: unknown): ToHost | undefined {
-  if (!isObj(msg) || typeof msg.id !== 'number') return undefined;
+  if (!isObj(msg) || !isId(msg.id)) return undefined;
   if (msg.type === 'cancel') return { type: 'cancel', id: msg.id };
   if (msg.type === 'trace') return parseTrace(msg as Record<string, unknown> & { id: number });
   if (msg.type !== 'run' || typeof msg.scenario !== 'string') return undefined;
   if (msg.params !== undefined && !isObj(msg.params)) return undefined;
-  if (msg.runtime !== undefined && msg.runtime !== 'node' && msg.runtime !== 'python') return undefined;
-  if (!optStr(msg.pythonPath) || !optStr(msg.programPath) || !optStr(msg.extensionRoot)) return undefined;
-  if (msg.timeoutMs !== undefined && (typeof msg.timeoutMs !== 'number' || !(msg.timeoutMs > 0))) return undefined;
+  if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optOsStr(msg.programPath) || !optOsStr(msg.extensionRoot)) return undefined;
+  if (!goodTimeout(msg.timeoutMs)) return undefined;
   return {
     type: 'run',
     id: msg.id,
     scenario: msg.scenario,
-    params: (msg.params as Record<string, unknown> | undefined) ?? {},
+    // A plain copy: the request owns its params, whatever object they came in.
+    params: { ...((msg.params as Record<string, unknown> | undefined) ?? {}) },
     runtime: msg.runtime as Runtime | undefined,
     pythonPath: msg.pythonPath as string | undefined,
     programPath: msg.programPath as string | undefined,
@@ -118,16 +120,19 @@ export function parseToHost(msg: unknown): ToHost | undefined {
   };
 }
 
-/** Checks a message received by the extension. */
+/** Checks a message received by the extension (the trace's content is checked by its reader). */
 export function parseFromHost(msg: unknown): FromHost | undefined {
-  if (!isObj(msg) || typeof msg.id !== 'number') return undefined;
+  if (!isObj(msg) || !isId(msg.id)) return undefined;
   switch (msg.type) {
     case 'progress':
       return typeof msg.variant === 'string' && typeof msg.message === 'string' ? (msg as unknown as HostProgress) : undefined;
     case 'result':
       return isObj(msg.trace) ? (msg as unknown as HostResult) : undefined;
     case 'error':
-      return typeof msg.kind === 'string' && typeof msg.message === 'string' ? (msg as unknown as HostError) : undefined;
+      if (typeof msg.kind !== 'string' || typeof msg.message !== 'string') return undefined;
+      if (msg.output !== undefined && typeof msg.output !== 'string') return undefined;
+      if (msg.trace !== undefined && !isObj(msg.trace)) return undefined;
+      return msg as unknown as HostError;
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import { toChromeTrace } from '../shared/chromeTrace';
 import { registerOpenLesson } from './commands/openLesson';
 import { ProgramCommands } from './commands/programs';
 import { registerRunDemo } from './commands/runDemo';
+import { TraceProgramCommands } from './commands/traceProgram';
 import { LessonProgress } from './lessonProgress';
 import { QUIZ_QUESTIONS } from './quiz/questions';
 import { QuizCommand } from './quiz/quizCommand';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     session,
     registerRunDemo(session),
     ...programs.register(),
+    ...new TraceProgramCommands(context, session, log).register(),
     new QuizCommand(QUIZ_QUESTIONS, progress).register(),
     registerOpenLesson(progress),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -55,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     lastTrace: () => (session.lastOutcome?.ok ? session.lastOutcome.trace : undefined),
     lastOutcome: () => session.lastOutcome,
     lastRunSpec: () => session.lastSpec,
+    lastTraceSpec: () => session.lastTraceSpec,
     isPanelOpen: () => session.panels.panel !== undefined,
     isPanelReady: () => session.panels.panel?.isReady ?? false,
     keptRuns: () => session.history,

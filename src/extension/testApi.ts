@@ -2,7 +2,7 @@
 import type { SectionId } from '../shared/scenarios';
 import type { Trace } from '../shared/trace';
 import type { SectionProgress } from './lessonProgress';
-import type { RunOutcome, RunSpec } from './run/runController';
+import type { RunOutcome, RunSpec, TraceSpec } from './run/runController';
 import type { SettingProblem } from './settingsModel';
 
 export interface LabTestApi {
@@ -12,6 +12,8 @@ export interface LabTestApi {
   lastOutcome(): RunOutcome | undefined;
   /** What the last run sent to the engine host (params, runtime, timeout, pythonPath). */
   lastRunSpec(): RunSpec | undefined;
+  /** What the last traced program sent to the engine host (file, args, cwd, runtime, interpreter). */
+  lastTraceSpec(): TraceSpec | undefined;
   isPanelOpen(): boolean;
   /** Whether the open panel's webview has said `ready` and received `init`. */
   isPanelReady(): boolean;

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findPackageRoot } from '../../src/engine/packageRoot';
 import { privateFixtures, processesMentioning, waitFor } from '../fixtures/engine/procs';
+import { newTag, processesTagged, runProcessesTagged, taggedEnv } from '../fixtures/engine/runMarker';
 import type { Trace } from '../../src/shared/trace';
 
 const root = findPackageRoot(__dirname)!;
@@ -16,6 +17,35 @@ function runCli(args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const hasPython = spawnSync('python3', ['-c', 'import sys; sys.exit(sys.version_info < (3, 8))']).status === 0;
+
+/**
+ * Starts the CLI with `args`, waits until `procs` processes of its run are up, sends `sig` and
+ * returns the exit code and what is left of the run (by a tag every process of it inherits).
+ * `closeOutput` closes the CLI's stdout and stderr first, as a closed terminal would; with no `sig`
+ * that alone must stop the run.
+ */
+async function signalCli(args: string[], sig: NodeJS.Signals | undefined, procs: number, closeOutput = false): Promise<{ code: number | null; left: number[]; stderr: string }> {
+  const tag = newTag();
+  const child = spawn(process.execPath, [cli, ...args], { stdio: 'pipe', env: taggedEnv(tag) });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  child.stdout.on('data', () => undefined);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    assert.ok(await waitFor(() => runProcessesTagged(tag).length >= procs, 30_000), `the program and its children started\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 300));
+    if (closeOutput) {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }
+    if (sig) child.kill(sig);
+    const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000).unref())]);
+    return { code, left: processesTagged(tag), stderr };
+  } finally {
+    for (const p of processesTagged(tag)) process.kill(p, 'SIGKILL');
+  }
+}
 
 describe('cli (dist/cli.js)', () => {
   before(function () {
@@ -77,5 +107,61 @@ describe('cli (dist/cli.js)', () => {
     assert.equal(code, 130, stderr);
     assert.deepEqual(processesMentioning(dir), []);
     fs.rmSync(dir, { recursive: true });
+  });
+
+  describe('SIGTERM and SIGHUP stop the run and every process of it', function () {
+    this.timeout(120_000);
+    before(function () {
+      if (process.platform !== 'linux') this.skip(); // finds the run's processes in /proc
+    });
+    // stubborn.mjs: the program and a child in a new session, both ignoring SIGTERM and SIGHUP.
+    const runArgs = ['run', 'race', '--runtime', 'node', '--lock', 'on', '--program', path.join(fixtures, 'stubborn.mjs')];
+    // spawner.py: the program, a child in its group and one in a new session, the children ignoring SIGTERM and SIGHUP.
+    const traceArgs = ['trace', path.join(fixtures, 'spawner.py')];
+
+    it('run: SIGTERM exits 143', async () => {
+      const r = await signalCli(runArgs, 'SIGTERM', 2);
+      assert.deepEqual(r.left, [], 'nothing of the run is left');
+      assert.equal(r.code, 143, r.stderr);
+    });
+
+    it('run: SIGHUP exits 129', async () => {
+      const r = await signalCli(runArgs, 'SIGHUP', 2);
+      assert.deepEqual(r.left, [], 'nothing of the run is left');
+      assert.equal(r.code, 129, r.stderr);
+    });
+
+    it('run: SIGHUP after the terminal went away (output closed) exits 129', async () => {
+      const r = await signalCli(runArgs, 'SIGHUP', 2, true);
+      assert.deepEqual(r.left, [], 'nothing of the run is left');
+      assert.equal(r.code, 129, r.stderr);
+    });
+
+    it('trace (Python): SIGTERM exits 143', async function () {
+      if (!hasPython) this.skip();
+      const r = await signalCli(traceArgs, 'SIGTERM', 3);
+      assert.deepEqual(r.left, [], 'nothing of the run is left');
+      assert.equal(r.code, 143, r.stderr);
+    });
+
+    it('trace (Python): SIGHUP exits 129', async function () {
+      if (!hasPython) this.skip();
+      const r = await signalCli(traceArgs, 'SIGHUP', 3);
+      assert.deepEqual(r.left, [], 'nothing of the run is left');
+      assert.equal(r.code, 129, r.stderr);
+    });
+
+    it('trace (Python): SIGHUP after the terminal went away (output closed) exits 129', async function () {
+      if (!hasPython) this.skip();
+      const r = await signalCli(traceArgs, 'SIGHUP', 3, true);
+      assert.deepEqual(r.left, [], 'nothing of the run is left');
+      assert.equal(r.code, 129, r.stderr);
+    });
+
+    it('trace: the reader of stdout going away (EPIPE) stops the run and exits 141', async () => {
+      const r = await signalCli(['trace', path.join(fixtures, 'ticker.mjs')], undefined, 1, true);
+      assert.deepEqual(r.left, [], 'nothing of the run is left');
+      assert.equal(r.code, 141, r.stderr);
+    });
   });
 });

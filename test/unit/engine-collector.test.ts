@@ -54,27 +54,105 @@ describe('engine collector', () => {
     await collector.close();
   });
 
-  it('skips and counts garbage, over-long and pre-hello lines, and closes wrong-token connections', async () => {
+  it('skips and counts garbage and over-long lines, and closes connections that do not start with a valid hello', async () => {
     const { collector, events } = await collect();
+    // A line before hello ends the connection, even if a valid hello follows: the tracers send nothing first.
     const early = net.connect(collector.port, '127.0.0.1');
+    early.on('error', () => undefined);
     await new Promise((r) => early.once('connect', r));
-    early.write('{"k":"variant","id":"x","title":"x","t":1}\n'); // before hello: skipped
+    const earlyClosed = new Promise((r) => early.once('close', r));
+    early.write(`{"k":"variant","id":"x","title":"x","t":1}\n${JSON.stringify({ k: 'hello', token: collector.token, runtime: 'node', pid: 1, version: 'v' })}\n`);
     const c = await client(collector, 0);
-    c.socket.write('not json\n{"k":"nope"}\n{"k":"state","lane":"a","s":"flying","t":1}\n');
-    c.socket.write(`{"k":"mark","note":"${'y'.repeat(70_000)}"}\n`);
-    c.socket.write('{"k":"lane","lane":"a","name":"A",');
-    await new Promise((r) => setTimeout(r, 20));
-    c.socket.write(`"kind":"thread","pid":1,"t":${c.clock()}}\n`);
-    const bad = await client(collector, 0, 'wrong');
-    await bad.closed;
-    await until(() => events.some((e) => e.event.k === 'lane') && collector.skipped >= 5);
-    assert.equal(collector.skipped, 5); // 1 pre-hello + 3 invalid + 1 over-long
-    assert.equal(collector.rejectedConnections, 1);
-    assert.equal(bad.reply, undefined, 'no sync for a wrong token');
-    assert.ok(events.some((e) => e.event.k === 'lane'), 'a line split across writes still arrives');
-    early.destroy();
-    c.socket.end();
-    await collector.close();
+    try {
+      c.socket.write('not json\n{"k":"nope"}\n{"k":"state","lane":"a","s":"flying","t":1}\n');
+      c.socket.write(`{"k":"mark","note":"${'y'.repeat(70_000)}"}\n`);
+      c.socket.write('{"k":"lane","lane":"a","name":"A",');
+      await new Promise((r) => setTimeout(r, 20));
+      c.socket.write(`"kind":"thread","pid":1,"t":${c.clock()}}\n`);
+      const bad = await client(collector, 0, 'wrong');
+      await bad.closed;
+      await earlyClosed;
+      await until(() => events.some((e) => e.event.k === 'lane') && collector.skipped >= 4);
+      assert.equal(collector.skipped, 4); // 3 invalid + 1 over-long, all on the authenticated connection
+      assert.equal(collector.rejectedConnections, 2);
+      assert.deepEqual(collector.rejectedBy, { 'not-hello': 1, token: 1 });
+      assert.equal(bad.reply, undefined, 'no sync for a wrong token');
+      assert.ok(events.some((e) => e.event.k === 'lane'), 'a line split across writes still arrives');
+      assert.equal(events.filter((e) => e.event.k === 'hello').length, 1, 'only the real client said hello');
+    } finally {
+      early.destroy();
+      c.socket.end();
+      await collector.close();
+    }
+  });
+
+  it('closes a connection that never authenticates, without counting its garbage as skipped events', async () => {
+    const { collector, events } = await collect();
+    const good = await client(collector, 0);
+    // A local stranger: garbage lines, then a partial line, never a hello; it never closes on its own.
+    const stranger = net.connect(collector.port, '127.0.0.1');
+    stranger.on('error', () => undefined);
+    // Silent: connects and says nothing at all.
+    const silent = net.connect(collector.port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    try {
+      await new Promise((r) => stranger.once('connect', r));
+      const strangerClosed = new Promise((r) => stranger.once('close', r));
+      const silentClosed = new Promise((r) => silent.once('close', r));
+      stranger.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n{"k":"state","lane":"a","s":"cpu","t":1}\nnot json\n{"k":"var');
+      const started = Date.now();
+      await Promise.race([Promise.all([strangerClosed, silentClosed]), new Promise((_r, reject) => setTimeout(() => reject(new Error('still open after 5 s')), 5000).unref())]);
+      assert.ok(Date.now() - started < 4000, `closed after ${Date.now() - started} ms`);
+      good.send({ k: 'lane', lane: 'a', name: 'A', kind: 'thread', pid: 1, t: good.clock() });
+      good.socket.write('not json\n');
+      await until(() => events.some((e) => e.event.k === 'lane') && collector.skipped >= 1);
+      assert.equal(collector.skipped, 1, 'only the authenticated connection’s bad line counts');
+      assert.equal(collector.rejectedConnections, 2);
+      assert.deepEqual(collector.rejectedBy, { 'not-hello': 1, deadline: 1 });
+      assert.ok(events.every((e) => e.conn === events[0].conn), 'no event from the strangers');
+    } finally {
+      stranger.destroy();
+      silent.destroy();
+      good.socket.end();
+      await collector.close();
+    }
+  });
+
+  it('closes a connection that is silent past the deadline, or whose first line is too long for a hello', async () => {
+    const collector = await TraceCollector.start({}, { helloDeadlineMs: 200 });
+    const silent = net.connect(collector.port, '127.0.0.1');
+    const long = net.connect(collector.port, '127.0.0.1');
+    for (const s of [silent, long]) s.on('error', () => undefined);
+    try {
+      const closed = [silent, long].map((s) => new Promise((r) => s.once('close', r)));
+      await new Promise((r) => long.once('connect', r));
+      long.write('x'.repeat(10_000)); // no newline: never a hello
+      await Promise.all(closed);
+      assert.deepEqual(collector.rejectedBy, { deadline: 1, 'too-long': 1 });
+      assert.equal(collector.skipped, 0);
+    } finally {
+      silent.destroy();
+      long.destroy();
+      await collector.close();
+    }
+  });
+
+  it('lets no stranger hold up the end of a run', async () => {
+    const { collector } = await collect();
+    const stranger = net.connect(collector.port, '127.0.0.1');
+    stranger.on('error', () => undefined);
+    try {
+      await new Promise((r) => stranger.once('connect', r));
+      const c = await client(collector, 0);
+      c.socket.end();
+      await c.closed;
+      const started = Date.now();
+      await collector.drain(3000);
+      assert.ok(Date.now() - started < 500, `drain waited ${Date.now() - started} ms for an unauthenticated connection`);
+    } finally {
+      stranger.destroy();
+      await collector.close();
+    }
   });
 
   it('absorbs a burst of events (figure logged for docs/engine.md)', async () => {

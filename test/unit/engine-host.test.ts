@@ -1,18 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFromHost, parseToHost, type FromHost, type ToHost } from '../../src/engine/hostProtocol';
 import { findPackageRoot } from '../../src/engine/packageRoot';
 import { isAlive } from '../../src/engine/processTree';
 import { privateFixtures, processesMentioning, waitFor } from '../fixtures/engine/procs';
+import { newTag, processesTagged, runProcessesTagged, taggedEnv } from '../fixtures/engine/runMarker';
 
 const root = findPackageRoot(__dirname)!;
 const hostJs = path.join(root, 'dist', 'engineHost.js');
 const fixture = (name: string): string => path.join(root, 'test', 'fixtures', 'engine', name);
 
-function startHost(): { host: ChildProcess; messages: FromHost[]; next: (pred: (m: FromHost) => boolean) => Promise<FromHost> } {
-  const host = fork(hostJs, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+function startHost(env?: NodeJS.ProcessEnv): { host: ChildProcess; messages: FromHost[]; next: (pred: (m: FromHost) => boolean) => Promise<FromHost> } {
+  const host = fork(hostJs, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
   const messages: FromHost[] = [];
   host.on('message', (m) => {
     const parsed = parseFromHost(m);
@@ -32,6 +33,31 @@ function startHost(): { host: ChildProcess; messages: FromHost[]; next: (pred: (
 
 const run = (id: number, programPath: string): ToHost =>
   ({ type: 'run', id, scenario: 'race', params: { lock: 'on' }, runtime: 'node', programPath }) as ToHost;
+
+const hasPython = spawnSync('python3', ['-c', 'import sys; sys.exit(sys.version_info < (3, 8))']).status === 0;
+
+/**
+ * Requests that leave processes the host must stop: Node and (when there is one) Python programs
+ * with children in new sessions that ignore SIGTERM, as scenario runs and as a plain trace.
+ * Returns them with how many processes they start.
+ */
+function stubbornRuns(): { reqs: ToHost[]; procs: number } {
+  const reqs: ToHost[] = [run(11, fixture('stubborn.mjs'))];
+  let procs = 2;
+  if (hasPython) {
+    reqs.push({ type: 'run', id: 12, scenario: 'race', params: { lock: 'on' }, runtime: 'python', programPath: fixture('spawner.py') } as ToHost);
+    reqs.push({ type: 'trace', id: 13, file: fixture('spawner.py'), args: [], cwd: root } as ToHost);
+    procs += 6;
+  }
+  return { reqs, procs };
+}
+
+/** Waits for the host to exit, then until nothing tagged is left (a SIGKILLed process takes a moment). */
+async function hostGone(host: { once: (e: 'exit', f: () => void) => unknown }, tag: string, exited?: Promise<unknown>): Promise<number[]> {
+  await (exited ?? new Promise<void>((r) => host.once('exit', r)));
+  await waitFor(() => processesTagged(tag).length === 0, 2000);
+  return processesTagged(tag);
+}
 
 describe('engine host (dist/engineHost.js over IPC)', () => {
   before(function () {
@@ -95,5 +121,62 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
     while (children.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(children.filter(isAlive), [], output);
     fs.rmSync(dir, { recursive: true });
+  });
+
+  describe('stops every run and every process of it when it loses the extension', function () {
+    this.timeout(90_000);
+    before(function () {
+      if (process.platform !== 'linux') this.skip(); // finds the run's processes in /proc
+    });
+
+    it('the IPC channel closes: runs of both runtimes, new sessions and SIGTERM-proof children included', async () => {
+      const tag = newTag();
+      const { host } = startHost(taggedEnv(tag));
+      const exited = new Promise((r) => host.once('exit', r));
+      try {
+        const { reqs, procs } = stubbornRuns();
+        for (const r of reqs) host.send(r);
+        assert.ok(await waitFor(() => runProcessesTagged(tag).length >= procs, 30_000), `${procs} processes started`);
+        const started = Date.now();
+        host.disconnect();
+        assert.deepEqual(await hostGone(host, tag, exited), [], 'nothing of any run is left');
+        assert.ok(Date.now() - started < 8000, `the host took ${Date.now() - started} ms`);
+      } finally {
+        for (const p of processesTagged(tag)) process.kill(p, 'SIGKILL');
+      }
+    });
+
+    it('the extension dies (SIGKILL): the host notices the channel closing', async () => {
+      const tag = newTag();
+      const { reqs, procs } = stubbornRuns();
+      const ext = spawn(process.execPath, [fixture('fakeExtension.mjs'), hostJs, JSON.stringify(reqs)], { stdio: ['ignore', 'pipe', 'inherit'], env: taggedEnv(tag) });
+      let out = '';
+      ext.stdout.on('data', (d) => (out += String(d)));
+      try {
+        assert.ok(await waitFor(() => /HOST (\d+)/.test(out) && runProcessesTagged(tag).length >= procs, 30_000), `${procs} processes started`);
+        const hostPid = Number(/HOST (\d+)/.exec(out)![1]);
+        ext.kill('SIGKILL');
+        assert.ok(await waitFor(() => !isAlive(hostPid), 8000), 'the host exited');
+        assert.ok(await waitFor(() => processesTagged(tag).length === 0, 2000), `left: ${processesTagged(tag).join(' ')}`);
+      } finally {
+        for (const p of processesTagged(tag)) process.kill(p, 'SIGKILL');
+      }
+    });
+
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      it(`${sig} to the host (the editor's terminal closed, Ctrl-C)`, async () => {
+        const tag = newTag();
+        const { host } = startHost(taggedEnv(tag));
+        const exited = new Promise((r) => host.once('exit', r));
+        try {
+          host.send(run(21, fixture('stubborn.mjs')));
+          assert.ok(await waitFor(() => runProcessesTagged(tag).length >= 2, 30_000), 'the program and its child started');
+          host.kill(sig);
+          assert.deepEqual(await hostGone(host, tag, exited), [], 'nothing of the run is left');
+        } finally {
+          for (const p of processesTagged(tag)) process.kill(p, 'SIGKILL');
+        }
+      });
+    }
   });
 });

@@ -79,7 +79,7 @@ describe('extension pure modules', () => {
     });
 
     it('points at the learner program when it crashed, and stays quiet on cancel', () => {
-      assert.ok(hintFor('crashed', 'python', identity, true).actions.includes('open-program'));
+      assert.ok(hintFor('crashed', 'python', identity, 'copy').actions.includes('open-program'));
       assert.deepEqual(hintFor('cancelled', 'node', identity), { actions: [] });
       assert.match(hintFor('timeout', 'node', identity).hint ?? '', /Timeout Seconds/);
     });

@@ -284,6 +284,66 @@ describe('quiz questions', () => {
   });
 });
 
+describe('Trace This Program in package.json', () => {
+  const TRACE = ['concurrencyLab.traceProgram', 'concurrencyLab.traceProgramWithArgs'];
+  const menus: Record<string, any[]> = pkg.contributes?.menus ?? {};
+  const entries = (menu: string) => (menus[menu] ?? []).filter((m) => TRACE.includes(m.command));
+  /** The file-name regex of a when clause (`resourceExtname =~ /…/flags`), as VS Code evaluates it. */
+  const extRegex = (when: string) => {
+    const m = /resourceExtname =~ \/(.+?)\/([a-z]*)(?: |$)/.exec(when);
+    assert.ok(m, `no resourceExtname test in "${when}"`);
+    return new RegExp(m[1], m[2]);
+  };
+
+  it('contributes both commands, titled in both languages', () => {
+    for (const id of TRACE) {
+      const c = (pkg.contributes.commands as any[]).find((x) => x.command === id);
+      assert.ok(c, `${id} is not contributed`);
+      assert.equal(c.category, 'Concurrency Lab');
+      const key = keyOf(c.title);
+      assert.ok(key, `${id}: the title should be a %key%`);
+      assert.ok(/\p{Script=Han}/u.test(message('zh', key)), `${id}: no Chinese title`);
+    }
+    assert.match(message('en', 'command.traceProgram'), /^Trace This Program$/);
+  });
+
+  it('is in the run menu of the editor title, the editor and explorer context menus: trusted workspaces and program files only', () => {
+    for (const menu of ['editor/title/run', 'editor/context', 'explorer/context']) {
+      assert.deepEqual(entries(menu).map((m) => m.command).sort(), [...TRACE].sort(), `${menu} lists both commands`);
+      for (const m of entries(menu)) {
+        assert.match(m.when, /(^| )isWorkspaceTrusted( |$)/, `${menu}: ${m.command} must be hidden in Restricted Mode`);
+        const re = extRegex(m.when);
+        for (const ext of ['.py', '.mjs', '.js', '.cjs', '.PY']) assert.ok(re.test(ext), `${menu}: ${ext} should match ${re}`);
+        for (const ext of ['.pyc', '.ts', '.md', '', '.json', '.py.bak']) assert.ok(!re.test(ext), `${menu}: ${ext} should not match ${re}`);
+      }
+      const plain = entries(menu).find((m) => m.command === TRACE[0]);
+      assert.equal(plain?.alt, TRACE[1], `${menu}: Alt switches to the command that asks for arguments`);
+    }
+    assert.ok(entries('explorer/context').every((m) => /!explorerResourceIsFolder/.test(m.when)), 'not on folders');
+  });
+
+  it('stays in the palette in Restricted Mode, where it says why it is off', () => {
+    for (const m of entries('commandPalette')) {
+      assert.doesNotMatch(m.when, /isWorkspaceTrusted/);
+      assert.ok(extRegex(m.when).test('.py'));
+    }
+  });
+
+  it('reads program arguments from a per-folder setting, documented in both languages', () => {
+    const setting = configurations.flatMap((c) => Object.entries(c?.properties ?? {})).find(([k]) => k === 'concurrencyLab.programArgs')?.[1] as any;
+    assert.ok(setting, 'concurrencyLab.programArgs is not contributed');
+    assert.equal(setting.type, 'string');
+    assert.equal(setting.default, '');
+    assert.equal(setting.scope, 'resource');
+    assert.match(message('en', keyOf(setting.markdownDescription)!), /Trace This Program/);
+    assert.match(message('zh', keyOf(setting.markdownDescription)!), /跟踪此程序/);
+  });
+
+  it('keeps activation lazy: commands activate the extension by themselves', () => {
+    assert.ok(!(pkg.activationEvents as string[]).some((e) => e === '*' || e.startsWith('onStartupFinished') || e.startsWith('onLanguage')));
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The programs: run each one as a learner would (no tracer attached) and check that it prints what
 // its "Run it" step shows. Only the shape is checked, never timings. Every Python pattern must also

@@ -2,7 +2,15 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { extension } from './helpers';
 
-const COMMANDS = ['concurrencyLab.runDemo', 'concurrencyLab.openProgram', 'concurrencyLab.runMyProgram', 'concurrencyLab.quiz', 'concurrencyLab.openLesson'];
+const COMMANDS = [
+  'concurrencyLab.runDemo',
+  'concurrencyLab.openProgram',
+  'concurrencyLab.runMyProgram',
+  'concurrencyLab.quiz',
+  'concurrencyLab.openLesson',
+  'concurrencyLab.traceProgram',
+  'concurrencyLab.traceProgramWithArgs',
+];
 
 describe('activation', () => {
   it('is not active before a command or the panel needs it', () => {

@@ -1,9 +1,17 @@
 /** Tells the learner a run failed, what to do about it, and offers the buttons that do it. */
 import * as vscode from 'vscode';
-import type { RunOutcome, RunSpec } from './runController';
-import { actionLabel, hintFor, type HintAction, type RunHint } from './runHints';
+import type { Runtime } from '../../shared/trace';
+import type { RunOutcome } from './runController';
+import { actionLabel, hintFor, type HintAction, type RunHint, type RunSource } from './runHints';
 
 type Failure = Extract<RunOutcome, { ok: false }>;
+
+/** What failed, for the hint and the log line: the scenario id or the program's file name. */
+export interface FailedRun {
+  label: string;
+  runtime: Runtime;
+  source: RunSource;
+}
 
 export interface FailureActions {
   rerunWithNode(): void;
@@ -12,19 +20,19 @@ export interface FailureActions {
 
 const translate = (message: string, ...args: (string | number)[]) => vscode.l10n.t(message, ...args);
 
-export function failureHint(outcome: Failure, spec: RunSpec): RunHint {
-  return hintFor(outcome.kind, spec.runtime, translate, spec.programPath !== undefined);
+export function failureHint(outcome: Failure, run: FailedRun): RunHint {
+  return hintFor(outcome.kind, run.runtime, translate, run.source);
 }
 
 /** Logs the failure with the program's output, then shows it (a cancel is only logged). */
-export function showFailure(outcome: Failure, spec: RunSpec, log: vscode.LogOutputChannel, actions: FailureActions): void {
-  const summary = `${spec.scenario} on ${spec.runtime} failed (${outcome.kind}) after ${outcome.durationMs} ms: ${outcome.message}`;
+export function showFailure(outcome: Failure, run: FailedRun, log: vscode.LogOutputChannel, actions: FailureActions): void {
+  const summary = `${run.label} on ${run.runtime} failed (${outcome.kind}) after ${outcome.durationMs} ms: ${outcome.message}`;
   if (outcome.kind === 'cancelled') {
     log.info(summary);
     return;
   }
   log.error(summary + (outcome.output ? `\n--- program output ---\n${outcome.output.trimEnd()}\n--- end of output ---` : ''));
-  const { hint, actions: offered } = failureHint(outcome, spec);
+  const { hint, actions: offered } = failureHint(outcome, run);
   const labels = new Map<string, HintAction>(offered.map((a) => [actionLabel(a, translate), a]));
   const text = hint ? `${outcome.message} ${hint}` : outcome.message;
   void vscode.window.showErrorMessage(text, ...labels.keys()).then(async (choice) => {

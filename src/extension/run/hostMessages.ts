@@ -7,7 +7,7 @@ import type { RunErrorKind } from '../../engine/errors';
 import { parseFromHost, type FromHost } from '../../engine/hostProtocol';
 import { traceProblem } from '../../shared/protocol';
 
-export type { HostRunRequest, ToHost, FromHost } from '../../engine/hostProtocol';
+export type { HostRunRequest, HostTraceRequest, ToHost, FromHost } from '../../engine/hostProtocol';
 
 /**
  * The reply, if it is well-formed. A result whose trace the panel could not read (another schema,

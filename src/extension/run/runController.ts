@@ -1,6 +1,7 @@
 /**
- * Runs scenarios in a forked engine host (dist/engineHost.js), one run at a time. Demos load the CPU
- * on purpose; a separate process keeps the editor responsive and makes "stop everything" one tree.
+ * Runs scenarios, and traces programs, in a forked engine host (dist/engineHost.js), one run at a
+ * time. Demos load the CPU on purpose; a separate process keeps the editor responsive and makes
+ * "stop everything" one tree.
  * A fresh host per run: nothing survives a run, so nothing can leak between runs.
  * No `vscode` here, so the unit tests drive it with a fake host.
  */
@@ -8,12 +9,18 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { RunErrorKind } from '../../engine/errors';
 import type { ScenarioId } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
-import { learnerKind, readHostMessage, type HostRunRequest, type ToHost } from './hostMessages';
+import { learnerKind, readHostMessage, type HostRunRequest, type HostTraceRequest, type ToHost } from './hostMessages';
 import { killProcessTree } from './processTree';
 import type { Translate } from './runHints';
 
 /** A run as the extension asks for it: the host request with the scenario and runtime already decided. */
 export type RunSpec = Omit<HostRunRequest, 'type' | 'id' | 'scenario' | 'runtime'> & { scenario: ScenarioId; runtime: Runtime };
+
+/** A program traced as it is (Trace This Program): the host's `trace` request, runtime decided. */
+export type TraceSpec = Omit<HostTraceRequest, 'type' | 'id' | 'runtime'> & { runtime: Runtime };
+
+/** Whether a spec traces a program (else it runs a scenario). */
+export const isTraceSpec = (spec: RunSpec | TraceSpec): spec is TraceSpec => 'file' in spec;
 
 /** How a run ended, as the host (or the controller on its behalf) reported it. */
 export type RunEnding =
@@ -30,7 +37,7 @@ export interface RunLogger {
 
 export interface ActiveRun {
   readonly id: number;
-  readonly spec: RunSpec;
+  readonly spec: RunSpec | TraceSpec;
   readonly done: Promise<RunOutcome>;
 }
 
@@ -63,7 +70,7 @@ export class RunController {
   }
 
   /** Starts a run. Throws if one is already going: callers ask the learner first (see RunSession). */
-  start(spec: RunSpec, onProgress: (message: string) => void): ActiveRun {
+  start(spec: RunSpec | TraceSpec, onProgress: (message: string) => void): ActiveRun {
     if (this.active) throw new Error('a run is already in progress');
     const id = ++this.nextId;
     const started = Date.now();
@@ -140,7 +147,7 @@ export class RunController {
 
     const run: ActiveRun = { id, spec, done };
     this.active = { run, child, cancel, kill };
-    this.send(child, { type: 'run', id, ...spec });
+    this.send(child, isTraceSpec(spec) ? { type: 'trace', id, ...spec } : { type: 'run', id, ...spec });
     return run;
   }
 

@@ -14,7 +14,12 @@ export interface RunHint {
 
 export type Translate = (message: string, ...args: (string | number)[]) => string;
 
-export function hintFor(kind: RunErrorKind, runtime: Runtime, t: Translate, learnerProgram = false): RunHint {
+/** What ran: a shipped demo, the learner's copy of one (Run My Edited Program), or any file (Trace This Program). */
+export type RunSource = 'demo' | 'copy' | 'file';
+
+export function hintFor(kind: RunErrorKind, runtime: Runtime, t: Translate, source: RunSource = 'demo'): RunHint {
+  if (source === 'file') return fileHint(kind, runtime, t);
+  const learnerProgram = source === 'copy';
   switch (kind) {
     case 'runtime-missing':
       // A learner's .py program cannot switch to Node: only the interpreter setting helps there.
@@ -47,6 +52,26 @@ export function hintFor(kind: RunErrorKind, runtime: Runtime, t: Translate, lear
       };
     case 'bad-params':
       return { hint: t('Check the run parameters: each must be within its range.'), actions: [] };
+    case 'cancelled':
+      return { actions: [] };
+  }
+}
+
+/** A traced file cannot switch runtimes, and a failing program is a result (its exit code), not a failure. */
+function fileHint(kind: RunErrorKind, runtime: Runtime, t: Translate): RunHint {
+  switch (kind) {
+    case 'runtime-missing':
+    case 'runtime-too-old':
+      return runtime === 'python'
+        ? { hint: t('Point Concurrency Lab › Python Path at Python 3.8 or newer.'), actions: ['open-settings'] }
+        : { hint: t('Node could not be started: see the Concurrency Lab log for details.'), actions: ['show-log'] };
+    case 'timeout':
+      return { hint: t('The run did not end within Concurrency Lab › Timeout Seconds (plus a margin): raise the timeout if the program needs longer.'), actions: ['open-settings'] };
+    case 'crashed':
+    case 'protocol':
+      return { hint: t('The trace of the run could not be read; details are in the Concurrency Lab log.'), actions: ['show-log'] };
+    case 'bad-params':
+      return { actions: ['open-program'] };
     case 'cancelled':
       return { actions: [] };
   }

@@ -2,10 +2,10 @@
  * One place where a run is decided and followed: checks the request, merges settings, picks the
  * runtime, asks before replacing a run in progress, shows progress, and hands the result to the
  * panel, the log and the learner's progress. The panel, the commands and the tests all go through it.
+ * A traced program (Trace This Program) is followed the same way, with its runtime fixed by its file.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { programArgs, variantsFor } from '../../engine/variants';
 import type { RunRequest, SaveMessage, ToWebview } from '../../shared/protocol';
 import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
@@ -15,10 +15,11 @@ import { saveExport, type ChromeTraceConverter } from '../panel/saveExport';
 import { scenarioTitle } from '../sections';
 import type { SettingsReader } from '../settings';
 import { paramsWithSettings, type LabSettings } from '../settingsModel';
-import { failureHint, showFailure } from './failureNotice';
+import { scenarioCommandLine, traceCommandLine } from './commandLine';
+import { failureHint, showFailure, type FailedRun } from './failureNotice';
 import { localizeProgress } from './progressText';
-import type { PythonLocator, PythonLookup } from './pythonLocator';
-import { RunController, type RunOutcome, type RunSpec } from './runController';
+import type { PythonLocator } from './pythonLocator';
+import { isTraceSpec, RunController, type RunOutcome, type RunSpec, type TraceSpec } from './runController';
 
 /** Arguments of `concurrencyLab.runDemo` (and the panel's run button), unchecked. */
 export interface RunArgs {
@@ -39,18 +40,18 @@ export interface RunOptions {
  */
 export const KEPT_RUNS = 20;
 
-/**
- * The command the engine starts per variant, for the log: the interpreter, the program and the flags
- * of the scenario's parameters (src/engine/variants.ts), with the variants it will run in braces.
- */
-function commandLine(extensionPath: string, spec: RunSpec, pythonExecutable: string | undefined): string {
-  const info = findScenario(spec.scenario);
-  const checked = info && validateParams(info, spec.params);
-  if (!info || !checked?.ok) return '(parameters not valid)';
-  const interpreter = spec.runtime === 'python' ? (pythonExecutable ?? 'python3') : process.execPath;
-  const program = spec.programPath ?? path.join(extensionPath, 'media', 'programs', spec.runtime, `${spec.scenario}.${spec.runtime === 'python' ? 'py' : 'mjs'}`);
-  const variants = variantsFor(spec.scenario, spec.runtime, checked.params).map((v) => v.id).join('|');
-  return [interpreter, program, ...programArgs(`{${variants}}`, checked.params, info.params)].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+/** A program to trace as the command decided it: the file, its words, its folder, its runtime. */
+export type ProgramToTrace = Pick<TraceSpec, 'file' | 'args' | 'cwd' | 'runtime'>;
+
+/** A run about to start, with what the notification, the log and a failure notice say about it. */
+interface Job {
+  spec: RunSpec | TraceSpec;
+  /** The scenario request the webview mirrors in its controls; none for a traced program. */
+  request?: RunRequest;
+  title: string;
+  describe: string;
+  commandLine: string;
+  failed: FailedRun;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,10 +60,11 @@ export class RunSession implements PanelBackend, vscode.Disposable {
   readonly panels: DemoPanelManager;
   readonly history: Trace[] = [];
   private runCounter = 0;
-  private active: { runId: number; request: RunRequest; lastProgress?: string } | undefined;
+  private active: { runId: number; request?: RunRequest; lastProgress?: string } | undefined;
   private nodeNoticeShown = false;
   /** For the extension-host tests: what the last run asked for and how it ended. */
   lastSpec: RunSpec | undefined;
+  lastTraceSpec: TraceSpec | undefined;
   lastOutcome: RunOutcome | undefined;
 
   constructor(
@@ -113,7 +115,17 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       // The host finds the shipped programs and tracer from here, wherever the bundle runs from.
       extensionRoot: this.context.extensionPath,
     };
-    const outcome = await this.execute(scenario, request, spec, python);
+    const failed: FailedRun = { label: scenario.id, runtime, source: options.programPath ? 'copy' : 'demo' };
+    const outcome = await this.follow({
+      spec,
+      request,
+      title: vscode.l10n.t('Running "{0}" on {1}', scenarioTitle(scenario), runtime === 'python' ? 'Python' : 'Node'),
+      describe:
+        `${scenario.id} on ${runtime}, params ${JSON.stringify(spec.params)}, timeout ${spec.timeoutMs} ms` +
+        (python && !python.ok ? `, interpreter not found: ${python.error}` : ''),
+      commandLine: scenarioCommandLine(this.context.extensionPath, spec, python?.ok ? python.python.executable : spec.pythonPath),
+      failed,
+    });
     if (outcome.ok) {
       await this.progress.record(scenario.section, 'ran');
       // Any run off the defaults (a parameter, a setting, an edited program) is the step's experiment.
@@ -121,9 +133,40 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       if (changed) await this.progress.record(scenario.section, 'changed');
     }
     if (!outcome.ok) {
-      showFailure(outcome, spec, this.log, {
+      showFailure(outcome, failed, this.log, {
         rerunWithNode: () => void this.run({ ...args, runtime: 'node' }, options),
         openProgram: () => void vscode.commands.executeCommand('concurrencyLab.openProgram', { scenario: scenario.id, language: runtime }),
+      });
+    }
+    return outcome;
+  }
+
+  /** Traces a program as it is; resolves when it ends (undefined if it never started). */
+  async traceProgram(program: ProgramToTrace): Promise<RunOutcome | undefined> {
+    const { settings } = this.settings.read();
+    const python = program.runtime === 'python' ? await this.python.locate(settings.pythonPath) : undefined;
+    if (!(await this.makeRoom())) return undefined;
+    const spec: TraceSpec = {
+      ...program,
+      args: [...program.args],
+      // As for the demos: the interpreter already checked, by its real path (see run()).
+      pythonPath: python?.ok ? python.python.executable : settings.pythonPath,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      extensionRoot: this.context.extensionPath,
+    };
+    const name = path.basename(program.file);
+    const failed: FailedRun = { label: name, runtime: program.runtime, source: 'file' };
+    const outcome = await this.follow({
+      spec,
+      title: vscode.l10n.t('Tracing {0} on {1}', name, program.runtime === 'python' ? 'Python' : 'Node'),
+      describe: `trace ${program.file} on ${program.runtime}, timeout ${spec.timeoutMs} ms` + (python && !python.ok ? `, interpreter not found: ${python.error}` : ''),
+      commandLine: traceCommandLine(spec, python?.ok ? python.python.executable : spec.pythonPath),
+      failed,
+    });
+    if (!outcome.ok) {
+      showFailure(outcome, failed, this.log, {
+        rerunWithNode: () => undefined,
+        openProgram: () => void vscode.window.showTextDocument(vscode.Uri.file(program.file)),
       });
     }
     return outcome;
@@ -179,17 +222,18 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     return true;
   }
 
-  private async execute(scenario: ScenarioInfo, request: RunRequest, spec: RunSpec, python: PythonLookup | undefined): Promise<RunOutcome> {
+  private async follow(job: Job): Promise<RunOutcome> {
+    const { spec, request } = job;
     this.panels.show();
     const runId = ++this.runCounter;
-    this.active = { runId, request };
-    this.lastSpec = spec;
-    this.post({ type: 'run-started', runId, request });
-    this.log.info(
-      `run #${runId}: ${scenario.id} on ${spec.runtime}, params ${JSON.stringify(spec.params)}, timeout ${spec.timeoutMs} ms` +
-        (python && !python.ok ? `, interpreter not found: ${python.error}` : ''),
-    );
-    this.log.info(`run #${runId}: command ${commandLine(this.context.extensionPath, spec, python?.ok ? python.python.executable : spec.pythonPath)}`);
+    // The webview mirrors a scenario request in its controls; a traced program has none, so the
+    // panel hears of it as progress (also replayed to a panel that opens during the run).
+    this.active = { runId, request, lastProgress: request ? undefined : job.title };
+    if (isTraceSpec(spec)) this.lastTraceSpec = spec;
+    else this.lastSpec = spec;
+    this.post(request ? { type: 'run-started', runId, request } : { type: 'run-progress', runId, message: job.title });
+    this.log.info(`run #${runId}: ${job.describe}`);
+    this.log.info(`run #${runId}: command ${job.commandLine}`);
     let report: ((message: string) => void) | undefined;
     const run = this.controller.start(spec, (raw) => {
       const message = localizeProgress(raw);
@@ -201,7 +245,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     const outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t('Running "{0}" on {1}', scenarioTitle(scenario), spec.runtime === 'python' ? 'Python' : 'Node'),
+        title: job.title,
         cancellable: true,
       },
       (progress, token) => {
@@ -221,14 +265,15 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       const walls = outcome.trace.variants.map((v) => `${v.id} ${(v.wallUs / 1000).toFixed(1)} ms`).join(', ');
       const env = outcome.trace.env;
       const interpreter = outcome.trace.runtime === 'python' ? `Python ${env.python ?? '?'}` : `Node ${env.node}`;
-      this.log.info(`run #${runId}: finished in ${outcome.durationMs} ms on ${interpreter}, ${env.cpus} cores: ${walls}`);
+      const exit = outcome.trace.program ? `, exit code ${outcome.trace.variants[0]?.exitCode ?? 'none'}` : '';
+      this.log.info(`run #${runId}: finished in ${outcome.durationMs} ms on ${interpreter}, ${env.cpus} cores: ${walls}${exit}`);
       this.post({ type: 'run-result', runId, trace: outcome.trace });
     } else {
       this.post({
         type: 'run-failed',
         runId,
         error: outcome.message,
-        hint: failureHint(outcome, spec).hint,
+        hint: failureHint(outcome, job.failed).hint,
         cancelled: outcome.kind === 'cancelled' || undefined,
         trace: outcome.trace,
       });
@@ -248,7 +293,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     const defaultRuntime: Runtime = settings.runtime === 'auto' ? (python.ok ? 'python' : 'node') : settings.runtime;
     const replay: ToWebview[] = [];
     if (this.active) {
-      replay.push({ type: 'run-started', runId: this.active.runId, request: this.active.request });
+      if (this.active.request) replay.push({ type: 'run-started', runId: this.active.runId, request: this.active.request });
       if (this.active.lastProgress) replay.push({ type: 'run-progress', runId: this.active.runId, message: this.active.lastProgress });
     }
     return { init: { defaultRuntime, pythonAvailable: python.ok, runs: [...this.history] }, replay };
