@@ -167,7 +167,8 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
     variants: built.variants,
     method: built.method,
     hello: built.hello,
-    skipped: collector.skipped + collector.rejectedConnections + built.rejected,
+    // connections that never authenticated are not the learner's program: never counted here
+    skipped: collector.skipped + built.rejected,
     output: output.toString(),
     exit,
     spawnError: tree.spawnError,

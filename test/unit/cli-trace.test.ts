@@ -80,6 +80,14 @@ describe('cli trace (dist/cli.js)', function () {
     assert.match(r.stdout, /napper \(nap\)\s+\d+\.\d{3} s\s+sleeping \d+%/);
   });
 
+  it('a --trace file that cannot be written is reported after the results, which are never lost', () => {
+    const r = runCli(['trace', '--trace', os.tmpdir(), 'sub/args.py', '--', '--name', 'w', '-n', '0'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /args\.py: exit code 0 · wall/, 'the report is printed');
+    assert.match(r.stderr, /could not write .*: EISDIR/);
+    assert.doesNotMatch(r.stderr, /internal error/);
+  });
+
   it('refuses what it cannot run with a clear message and exit 2 (bad input) or 1 (no interpreter)', () => {
     const missing = runCli(['trace', 'nope.py'], dir);
     assert.equal(missing.code, 2);
