@@ -448,12 +448,14 @@ const ROWS: Row[] = [
     stdout: [/^two threads: [0-9.]+ s/m],
     check(p) {
       const threads = p.expectLanes({ kind: 'thread', target: 'countdown' }, 2);
-      p.expectEachShare(threads, ON_CPU, { atLeast: 0.8 });
+      // wanting the CPU throughout: on it, queued, waiting for the GIL, or off it unseen (below)
+      p.expectEachShare(threads, [...ON_CPU, 'blocked'], { atLeast: 0.95 });
       // nothing in the loop sleeps or blocks: a hooked wait here would be a misread GIL wait
       p.expectEachShare(threads, ['sleeping', 'io', 'lock-wait', 'join-wait', 'idle'], { atMost: 0.02 });
       // a GIL waiter wakes every 5 ms: between two readings that both found it running its short
       // sleeps are not seen, and stay "blocked (unknown)" unless a reading nearby saw the futex
-      p.expectEachShare(threads, 'blocked', { atMost: 0.2 });
+      // (measured 1–21 % across 3.8–3.13 on a shared 2-core machine)
+      p.expectEachShare(threads, 'blocked', { atMost: 0.35 });
       if (p.trace.env.gil !== false && p.trace.env.stateMethod === 'schedstat') {
         // one thread holds the GIL while the other waits for it
         p.expectEachShare(threads, 'gil-wait', { atLeast: 0.2 });
