@@ -3,6 +3,9 @@
  * (with the exit status when it was not 0); then the time all lanes spent in each state; then, for
  * a timed-out run, where each thread was stuck.
  */
+import { BREAKDOWN_PARTS, type BreakdownPart } from '../shared/breakdown';
+import { variantFigures, type VariantFigures } from '../shared/figures';
+import { ENGLISH, findings, formatFinding } from '../shared/findings';
 import { SCENARIOS } from '../shared/scenarios';
 import { LANE_STATES, type LaneState, type Outcome, type Trace, type Variant } from '../shared/trace';
 
@@ -70,12 +73,49 @@ export function renderStuck(trace: Trace): string {
   return out.join('\n');
 }
 
+/** Short column heads for the breakdown table. */
+const PART_HEADS: Record<BreakdownPart, string> = {
+  startup: 'start-up',
+  running: 'running',
+  'core-wait': 'core-wait',
+  'gil-wait': 'gil-wait',
+  sleeping: 'sleeping',
+  'lock-wait': 'lock-wait',
+  'join-wait': 'join-wait',
+  io: 'io',
+  idle: 'idle',
+  blocked: 'blocked',
+  ended: 'ended',
+  untraced: 'untraced',
+};
+
+/** Where each variant's wall time went, for the average work lane (the parts add up to the wall). */
+export function renderBreakdown(figures: VariantFigures[]): string {
+  const parts = BREAKDOWN_PARTS.filter((p) => figures.some((f) => f.wallMs > 0 && f.share[p] >= 0.005));
+  const rows = [['where the time went', 'lanes', ...parts.map((p) => PART_HEADS[p])]];
+  for (const f of figures) rows.push([f.title, String(f.breakdown.lanes.length), ...parts.map((p) => `${Math.round(f.share[p] * 100)}%`)]);
+  return pad(rows, `ll${'r'.repeat(parts.length)}`);
+}
+
+/** The run's findings, one per line, chosen from its numbers. */
+export function renderFindings(trace: Trace, figures: VariantFigures[] = variantFigures(trace)): string {
+  return findings(trace, figures)
+    .map((f) => `${f.tone === 'warning' ? '! ' : '• '}${formatFinding(f, ENGLISH)}`)
+    .join('\n');
+}
+
+function spreadText(v: Variant): string {
+  if (!v.repeats || v.repeats.length < 2) return '';
+  return `${ms(Math.min(...v.repeats))}–${ms(Math.max(...v.repeats))}`;
+}
+
 export function renderVariantTable(trace: Trace): string {
   const first = trace.variants[0];
-  const rows = [['variant', 'wall ms', 'CPU ms', 'speedup', 'outcome']];
+  const repeated = trace.variants.some((v) => (v.repeats?.length ?? 0) > 1);
+  const rows = [['variant', repeated ? 'median ms' : 'wall ms', ...(repeated ? ['range ms'] : []), 'CPU ms', 'speedup', 'outcome']];
   for (const v of trace.variants) {
     const outcome = [v.error ? `error: ${v.error}` : describeOutcome(v.outcome), describeExit(v)].filter(Boolean).join('; ');
-    rows.push([v.title, ms(v.wallUs), ms(v.cpuUs), first ? speedup(first, v) : '–', outcome]);
+    rows.push([v.title, ms(v.wallUs), ...(repeated ? [spreadText(v)] : []), ms(v.cpuUs), first ? speedup(first, v) : '–', outcome]);
   }
   const env = trace.env;
   const runtime = trace.runtime === 'python' ? `python ${env.python ?? '?'}${env.gil === false ? ' (no GIL)' : ''}` : `node ${env.node}`;
@@ -83,9 +123,13 @@ export function renderVariantTable(trace: Trace): string {
   const program = trace.program ? `\nprogram: ${[trace.program.path, ...trace.program.args].join(' ')}` : '';
   const skipped = trace.skippedEvents ? `\n(${trace.skippedEvents} malformed events skipped)` : '';
   const problems = trace.problems?.length ? `\n(${trace.problems.length} problems found in the trace: ${trace.problems.slice(0, 3).join('; ')}${trace.problems.length > 3 ? '; …' : ''})` : '';
-  const states = trace.variants.some((v) => v.spans.length) ? `\n\n${renderStateTable(trace)}` : '';
+  const traced = trace.variants.some((v) => v.spans.length);
+  const figures = variantFigures(trace);
+  const states = traced ? `\n\n${renderStateTable(trace)}\n\n${renderBreakdown(figures)}` : '';
+  const said = renderFindings(trace, figures);
   const stuck = renderStuck(trace);
-  return `${head}${program}\n${pad(rows, 'lrrrl')}${skipped}${problems}${states}${stuck ? `\n\n${stuck}` : ''}`;
+  const table = pad(rows, repeated ? 'lrrrrl' : 'lrrrl');
+  return `${head}${program}\n${table}${skipped}${problems}${states}${said ? `\n\n${said}` : ''}${stuck ? `\n\n${stuck}` : ''}`;
 }
 
 export function renderScenarioList(): string {

@@ -8,6 +8,7 @@ import type { HelloEvent } from '../shared/events';
 import type { OutputStream, StateMethod, Variant } from '../shared/trace';
 import { engineNowNs } from './clock';
 import { TraceCollector } from './collector';
+import { openMachineWindow } from './machineLoad';
 import { ProcessTree, type ProgramExit } from './processTree';
 import type { ProgramCommand } from './runtime';
 import { SchedSampler } from './sampler';
@@ -103,6 +104,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
   const output = new OutputTail();
   const timed = new TimedOutputLog();
   const startAt = engineNowNs();
+  const machine = openMachineWindow();
   const tree = new ProcessTree(opts.command, { CLAB_TRACE: collector.envValue });
   started.tree = tree;
   pids.add(tree.pid);
@@ -131,6 +133,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
   if (opts.signal?.aborted) onAbort();
 
   const exit = await tree.exited;
+  const otherCpuUs = machine.close();
   clearTimeout(timer);
   opts.signal?.removeEventListener('abort', onAbort);
   if (status) {
@@ -162,6 +165,8 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
     outputTruncated: timed.dropped,
     exit: status === 'spawn-failed' ? undefined : exit,
   });
+  const measured = built.variants.at(-1);
+  if (measured && otherCpuUs !== undefined) measured.otherCpuUs = otherCpuUs;
   return {
     status,
     variants: built.variants,

@@ -176,6 +176,8 @@ function variantProblem(v: unknown, at: string): string | undefined {
   if (!optional(v.outputTruncated, isNum)) return `${at}.outputTruncated is not a number`;
   if (!(v.exitCode === undefined || v.exitCode === null || isInt(v.exitCode))) return `${at}.exitCode must be an integer or null`;
   if (!optional(v.signal, isStr) || !optional(v.error, isStr)) return `${at}: signal and error must be strings`;
+  if (!optional(v.otherCpuUs, isNum)) return `${at}.otherCpuUs is not a number`;
+  if (!optional(v.repeats, (r) => Array.isArray(r) && r.length > 0 && r.every(isNum))) return `${at}.repeats must be a list of numbers`;
   if (v.stuck !== undefined) {
     const st = v.stuck;
     if (!isRecord(st) || !Array.isArray(st.threads) || !optional(st.summary, isStr) || !optional(st.deadlock, (d) => Array.isArray(d) && d.every(isInt))) {

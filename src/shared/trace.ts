@@ -148,6 +148,11 @@ export interface Variant {
   stuck?: Stuck;
   /** Set when the variant did not finish normally (crash, timeout, cancel). */
   error?: string;
+  /** CPU time other programs on the machine used while this variant ran (kernel accounting). */
+  otherCpuUs?: number;
+  /** Wall times of every repetition of this variant when the run was repeated; this variant is the
+   *  one with the median wall time. */
+  repeats?: number[];
 }
 
 export interface TraceEnv {

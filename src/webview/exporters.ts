@@ -4,7 +4,7 @@
  * too large for the format is refused with a sentence saying why, never written as a broken file.
  */
 import { LANE_STATES } from '../shared/trace';
-import type { VariantFigures } from './analysis';
+import type { VariantFigures } from '../shared/figures';
 import type { Texts } from './i18n';
 import { STATE_LABEL, laneTitle } from './labels';
 import { forEachVisibleRect, timeByState, type VariantSeries } from './laneData';

@@ -43,4 +43,9 @@ export class Texts {
   ratio(value: number): string {
     return `${this.format(value, 2)}×`;
   }
+
+  /** A share 0..1 as a whole percentage. */
+  pct(share: number): string {
+    return `${this.format(share * 100, 0)}%`;
+  }
 }

@@ -3,7 +3,7 @@
  * the same data as tables. Rebuilt when another run is picked; redrawn (not rebuilt) on theme change.
  */
 import { LANE_STATES } from '../shared/trace';
-import { variantFigures, type VariantFigures } from './analysis';
+import { variantFigures, type VariantFigures } from '../shared/figures';
 import { el } from './dom';
 import { chartPng, summaryCsv, timelineSvg, type ExportResult } from './exporters';
 import type { Texts } from './i18n';
@@ -81,10 +81,14 @@ export class RunView {
     this.scale.reset(Math.max(0.001, ...this.series.map((s) => s.endMs)));
     const width = this.chartWidth();
 
-    const timingSection = el('section', { className: 'timing-section', attrs: { 'aria-labelledby': 'clab-timing-h' } }, el('h3', { text: t('Wall time per variant'), attrs: { id: 'clab-timing-h' } }));
+    const timingSection = el('section', { className: 'timing-section', attrs: { 'aria-labelledby': 'clab-timing-h' } }, el('h3', { text: t('Wall time per variant, and where it went'), attrs: { id: 'clab-timing-h' } }));
     if (this.figures.length) {
       this.timing = new TimingChart(this.figures, () => this.theme, this.texts, width);
-      timingSection.append(this.timing.root);
+      timingSection.append(
+        this.timing.root,
+        this.timing.legend,
+        el('p', { className: 'hint', text: t('Each bar is the time of an average working lane, split into what it was doing; the dashed line is the ideal.') }),
+      );
     }
 
     const timelineSection = el(
@@ -181,7 +185,7 @@ export class RunView {
 
   png(): Promise<ExportResult> {
     return chartPng({
-      timing: this.timing && { title: this.texts.t('Wall time per variant'), canvas: this.timing.canvas },
+      timing: this.timing && { title: this.texts.t('Wall time per variant, and where it went'), canvas: this.timing.canvas },
       timelines: this.timelines.map((c) => ({ title: `${this.texts.variant(c.series.variant.title)} — ${this.texts.ms(c.series.variant.wallUs / 1000)}`, series: c.series })),
       range: this.scale.range,
       width: this.chartWidth(),

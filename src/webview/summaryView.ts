@@ -1,19 +1,28 @@
 /** The latest (or picked) run in words and numbers: a table of variants and the lesson's point. */
 import { findScenario } from '../shared/scenarios';
 import type { Trace } from '../shared/trace';
-import { lessonLines, type LessonLine, type VariantFigures } from './analysis';
+import type { BreakdownPart } from '../shared/breakdown';
+import type { VariantFigures } from '../shared/figures';
+import { findings, formatFinding, PART_KEYS, type ArgFormat, type Finding } from '../shared/findings';
 import { el } from './dom';
 import { exitIsBad, exitText } from './programView';
 import type { Texts } from './i18n';
 
-export function formatLesson(line: LessonLine, texts: Texts): string {
-  const args = line.args.map((a, i) => {
-    if (typeof a !== 'number') return a;
-    if (line.ratioArgs?.includes(i)) return texts.ratio(a);
-    if (line.msArgs?.includes(i)) return texts.ms(a);
-    return a.toLocaleString(texts.locale);
-  });
-  return texts.t(line.key, ...args);
+/** The panel's formatting of a finding's numbers, in the learner's language. */
+export function panelFormat(texts: Texts): ArgFormat {
+  return {
+    ratio: (n) => texts.ratio(n),
+    ms: (n) => texts.ms(n),
+    pct: (s) => texts.pct(s),
+    cores: (n) => n.toLocaleString(texts.locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+    number: (n) => n.toLocaleString(texts.locale),
+    part: (p: BreakdownPart) => texts.t(PART_KEYS[p]),
+    fill: (key, args) => texts.t(key, ...args),
+  };
+}
+
+export function formatLesson(finding: Finding, texts: Texts): string {
+  return formatFinding(finding, panelFormat(texts));
 }
 
 export function outcomeText(f: VariantFigures, texts: Texts): string {
@@ -38,7 +47,8 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
     new Date(trace.startedAt).toLocaleString(texts.locale),
   ].filter(Boolean);
 
-  const head = el('tr', {}, ...[t('Variant'), t('Wall time'), t('CPU time'), t('Speedup'), t('Ideal'), t('Outcome')].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
+  const repeated = figures.some((f) => f.spread);
+  const head = el('tr', {}, ...[t('Variant'), repeated ? t('Wall time (median)') : t('Wall time'), t('CPU time'), t('Speedup'), t('Ideal'), t('Outcome')].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
   const rows = figures.map((f) => {
     const outcome = el('td', { text: outcomeText(f, texts) });
     if (f.outcome?.ok === false) outcome.className = 'bad';
@@ -50,7 +60,7 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
       'tr',
       {},
       el('th', { text: f.title, attrs: { scope: 'row' } }),
-      el('td', { className: 'num', text: texts.ms(f.wallMs) }),
+      el('td', { className: 'num', text: f.spread ? `${texts.ms(f.wallMs)} (${texts.ms(f.spread.minMs)}–${texts.ms(f.spread.maxMs)}, ${t('{0} runs', f.spread.n)})` : texts.ms(f.wallMs) }),
       el('td', { className: 'num', text: f.cpuMs === undefined ? '—' : texts.ms(f.cpuMs) }),
       el('td', { className: 'num', text: texts.ratio(f.speedup) }),
       el('td', { className: 'num', text: f.idealMs === undefined ? '—' : texts.ms(f.idealMs) }),
@@ -58,7 +68,7 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
     );
   });
   const table = el('table', { className: 'summary-table' }, el('caption', { text: t('Variants of this run (speedup against {0})', figures[0]?.title ?? '') }), el('thead', {}, head), el('tbody', {}, ...rows));
-  const lessons = lessonLines(trace, figures).map((line) => el('li', { text: formatLesson(line, texts) }));
+  const lessons = findings(trace, figures).map((f) => el('li', { className: f.tone, text: formatLesson(f, texts) }));
   const notes: HTMLElement[] = [];
   if (trace.env.stateMethod === 'none') {
     notes.push(el('p', { className: 'note', text: t('This machine could not read per-thread CPU accounting: time spent waiting for a core or for the GIL shows as running.') }));

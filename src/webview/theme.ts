@@ -27,6 +27,9 @@ export interface Theme {
   stateHeight: number[];
   markColor: string;
   killColor: string;
+  /** The breakdown bar's parts that are not lane states: before the lanes began, after they ended. */
+  startupFill: string;
+  endedFill: string;
 }
 
 export function themeKind(body: HTMLElement = document.body): ThemeKind {
@@ -130,6 +133,8 @@ export function readTheme(body: HTMLElement = document.body): Theme {
     stateHeight: LANE_STATES.map((s) => STATE_HEIGHT[s]),
     markColor: foreground,
     killColor: fills['lock-wait'],
+    startupFill: blue,
+    endedFill: fills.done,
   };
 }
 

@@ -50,6 +50,9 @@ describe('extension l10n bundles', () => {
 
   it('translates every string the webview looks up', () => check(runtimeKeys(tsFiles(join(root, 'src/webview')), true)));
 
+  // The findings and breakdown parts are shared with the CLI (English) and localized by the panel.
+  it('translates every finding and breakdown part', () => check(runtimeKeys([join(root, 'src/shared/findings.ts')], true)));
+
   it('translates the scenario catalogue', () => check(SCENARIOS.flatMap((s) => [s.title, s.description])));
 
   it('keeps the placeholders of each key', () => {

@@ -291,7 +291,9 @@ describe('demo panel webview (Chromium)', function () {
     const bad = await p.page.locator('td.bad').first().textContent();
     assert.equal(bad, 'expected 100 · actual 37');
     const lessons = await p.page.evaluate(() => window.__clabTest.lessons());
-    assert.ok(lessons.some((l) => l === 'Without a lock: 63 of 100 updates were lost to the race'), lessons.join('\n'));
+    assert.ok(lessons.some((l) => l === 'Without a lock: 63 of 100 updates were lost to the race.'), lessons.join('\n'));
+    const parts = await p.page.locator('.breakdown-legend li').allTextContents();
+    assert.ok(parts.includes('waiting for locks') && parts.includes('start-up (before the lanes began)'), `the time bar says where the time went: ${parts.join(', ')}`);
     await p.send({ type: 'run-failed', runId: 3, error: 'python3 exited with code 1', hint: 'Check the Python path setting.' });
     assert.match((await p.page.locator('.failure').textContent()) ?? '', /exited with code 1.*Check the Python path/);
     assert.equal((await p.page.evaluate(() => window.__clabTest.variants())).length, 2, 'previous results stay');
@@ -407,7 +409,7 @@ describe('demo panel webview (Chromium)', function () {
     const bundle = 'l10n/bundle.l10n.zh-cn.json';
     const zh = existsSync(bundle)
       ? (JSON.parse(readFileSync(bundle, 'utf8')) as Record<string, string>)
-      : { Run: '运行', Cancel: '取消', Scenario: '场景', Runtime: '运行环境', 'Wall time per variant': '各变体的实际耗时', Running: '运行中' };
+      : { Run: '运行', Cancel: '取消', Scenario: '场景', Runtime: '运行环境', 'Wall time per variant, and where it went': '各变体的实际耗时，以及时间花在了哪里', Running: '运行中' };
     p = await harness.open({ theme: 'light', height: 1200 });
     await p.send({ ...init(), strings: zh, locale: 'zh-cn' });
     await p.send({ type: 'run-result', runId: 1, trace: fixtureTrace('download') });

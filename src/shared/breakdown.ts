@@ -1,0 +1,92 @@
+/**
+ * Where a variant's wall time went, measured from its spans: the average work lane's timeline split
+ * into start-up (before the lane existed), each state it was in, and the time after it had ended
+ * while the variant went on. The parts add up to the wall time, so the gap between the ideal and the
+ * measured time is explained by parts that were each measured, never by a guess. Pure.
+ */
+import { LANE_STATES, type Lane, type LaneState, type Variant } from './trace';
+
+/** The lane states a breakdown counts (a finished lane's `done` is counted as `ended`). */
+export type WorkState = Exclude<LaneState, 'done'>;
+export const WORK_STATES = LANE_STATES.filter((s): s is WorkState => s !== 'done');
+
+/**
+ * - startup: the lane did not exist yet (interpreter start, thread or process creation, imports);
+ * - the lane states;
+ * - ended: the lane had finished while others (or the program's exit) went on — uneven work;
+ * - untraced: inside the lane's life but covered by no span (should be near zero).
+ */
+export const BREAKDOWN_PARTS = ['startup', ...WORK_STATES, 'ended', 'untraced'] as const;
+export type BreakdownPart = (typeof BREAKDOWN_PARTS)[number];
+
+export interface Breakdown {
+  /** The lanes that did the variant's work: every lane except the main thread, or the main thread
+   *  alone when there is no other lane. */
+  lanes: number[];
+  /** µs of the average work lane in each part; they add up to the variant's wall time. */
+  parts: Record<BreakdownPart, number>;
+  /** µs from the variant's start to the first span of any lane: starting the interpreter or runtime. */
+  runtimeStartUs: number;
+}
+
+/** A lane counts as doing work when it has any span other than done or idle. */
+function didWork(v: Variant, lane: Lane): boolean {
+  return v.spans.some((s) => s.lane === lane.id && s.state !== 'done' && s.state !== 'idle' && s.end > s.start);
+}
+
+export function workLanes(v: Variant): Lane[] {
+  const others = v.lanes.filter((l) => l.kind !== 'main' && didWork(v, l));
+  if (others.length) return others;
+  const mains = v.lanes.filter((l) => l.kind === 'main');
+  return mains.length ? mains : v.lanes.slice(0, 1);
+}
+
+function emptyParts(): Record<BreakdownPart, number> {
+  return Object.fromEntries(BREAKDOWN_PARTS.map((p) => [p, 0])) as Record<BreakdownPart, number>;
+}
+
+export function breakdown(v: Variant): Breakdown {
+  const lanes = workLanes(v);
+  const parts = emptyParts();
+  const wall = Math.max(0, v.wallUs);
+  const firstAny = v.spans.reduce((m, s) => Math.min(m, s.start), Infinity);
+  const runtimeStartUs = Number.isFinite(firstAny) ? Math.min(wall, Math.max(0, firstAny)) : 0;
+  if (!lanes.length || wall === 0) {
+    parts.untraced = wall;
+    return { lanes: [], parts, runtimeStartUs };
+  }
+  for (const lane of lanes) {
+    const spans = v.spans.filter((s) => s.lane === lane.id && s.end > s.start).sort((a, b) => a.start - b.start);
+    const own = emptyParts();
+    if (!spans.length) {
+      own.startup = wall;
+    } else {
+      // Clip to the run, and never count overlapping time twice (the engine refuses overlaps, but a
+      // stored trace may come from anywhere).
+      let cursor = 0;
+      const first = Math.min(wall, Math.max(0, spans[0].start));
+      own.startup = first;
+      cursor = first;
+      let lastEnd = first;
+      for (const s of spans) {
+        const start = Math.max(cursor, Math.min(wall, s.start));
+        const end = Math.max(start, Math.min(wall, s.end));
+        if (start > cursor) own.untraced += start - cursor;
+        if (end > start) own[s.state === 'done' ? 'ended' : s.state] += end - start;
+        cursor = Math.max(cursor, end);
+        lastEnd = cursor;
+      }
+      own.ended += wall - lastEnd;
+    }
+    for (const p of BREAKDOWN_PARTS) parts[p] += own[p] / lanes.length;
+  }
+  return { lanes: lanes.map((l) => l.id), parts, runtimeStartUs };
+}
+
+/** Share (0..1) of the work lanes' time in each part. */
+export function shares(b: Breakdown, wallUs: number): Record<BreakdownPart, number> {
+  const out = emptyParts();
+  if (wallUs <= 0) return out;
+  for (const p of BREAKDOWN_PARTS) out[p] = b.parts[p] / wallUs;
+  return out;
+}
