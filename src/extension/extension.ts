@@ -11,6 +11,7 @@ import { TraceProgramCommands } from './commands/traceProgram';
 import { LessonProgress } from './lessonProgress';
 import { QUIZ_QUESTIONS } from './quiz/questions';
 import { QuizCommand } from './quiz/quizCommand';
+import { newQuizSeed } from './quiz/shuffle';
 import { PythonLocator, engineFindPython, preferPythonExtension } from './run/pythonLocator';
 import { pythonExtensionInterpreter } from './run/pythonExtension';
 import { RunController } from './run/runController';
@@ -26,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
   const controller = new RunController(context.asAbsolutePath('dist/engineHost.js'), log, (message, ...args) => vscode.l10n.t(message, ...args));
   const settings = new SettingsReader(log);
   const python = new PythonLocator(preferPythonExtension(engineFindPython, pythonExtensionInterpreter));
-  const progress = new LessonProgress(context.globalState);
+  // Walkthrough steps complete on their own context keys (`onContext:` in package.json).
+  const progress = new LessonProgress(context.globalState, (key) => vscode.commands.executeCommand('setContext', key, true));
   const session = new RunSession(context, controller, settings, python, progress, log, toChromeTrace);
   const programs = new ProgramCommands(context, session, progress, log);
 
@@ -34,14 +36,15 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
   const killOnExit = () => void controller.dispose();
   process.once('exit', killOnExit);
   stopRuns = () => controller.dispose();
+  const quizSeed = learnerQuizSeed(context.globalState);
 
   context.subscriptions.push(
     log,
     session,
-    registerRunDemo(session),
+    registerRunDemo(session, progress),
     ...programs.register(),
     ...new TraceProgramCommands(context, session, log).register(),
-    new QuizCommand(QUIZ_QUESTIONS, progress).register(),
+    new QuizCommand(QUIZ_QUESTIONS, progress, quizSeed).register(),
     registerOpenLesson(progress),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('concurrencyLab.pythonPath')) python.reset();
@@ -63,7 +66,18 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     keptRuns: () => session.history,
     settingProblems: () => settings.read().problems,
     progressOf: (section) => progress.of(section),
+    quizSeed: () => quizSeed,
   };
+}
+
+/** The seed of this learner's quiz order: made once, then kept, so a retry shows the same order. */
+function learnerQuizSeed(state: vscode.Memento): string {
+  const KEY = 'concurrencyLab.quizSeed';
+  const saved = state.get<unknown>(KEY);
+  if (typeof saved === 'string' && saved) return saved;
+  const seed = newQuizSeed();
+  void state.update(KEY, seed);
+  return seed;
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -16,6 +16,50 @@ export const ACTIVITIES: readonly Activity[] = ['opened', 'ran', 'changed', 'qui
 
 export type SectionProgress = Partial<Record<Activity, true>>;
 
+/**
+ * The walkthrough steps whose completion the extension decides, by their id suffix: each section
+ * has exactly these four. Read-only steps complete on `onStepSelected` and are not listed.
+ */
+export const STEP_ACTIONS = ['open', 'run', 'change', 'quiz'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+/** A walkthrough step the extension completes: `<section>.<action>`, as in package.json. */
+export interface StepRef {
+  section: SectionId;
+  action: StepAction;
+}
+
+/** The step's id in package.json (`race-conditions.change`). */
+export function stepId(step: StepRef): string {
+  return `${step.section}.${step.action}`;
+}
+
+/**
+ * The context key a step completes on (`onContext:` in package.json). One key per step, so an
+ * action done from one step never ticks another step that happens to use the same command.
+ */
+export function stepContextKey(step: StepRef): string {
+  return `concurrencyLab.step.${stepId(step)}`;
+}
+
+/** A step id as a walkthrough link passes it (`"step": "gil.run"`), checked; anything else is undefined. */
+export function parseStep(value: unknown): StepRef | undefined {
+  if (typeof value !== 'string') return undefined;
+  const dot = value.lastIndexOf('.');
+  const section = value.slice(0, dot);
+  const action = value.slice(dot + 1);
+  if (dot < 0 || !isSectionId(section) || !(STEP_ACTIONS as readonly string[]).includes(action)) return undefined;
+  return { section, action: action as StepAction };
+}
+
+/** The `step` argument of a command called from a walkthrough link; undefined from the palette. */
+export function stepOfArgs(args: unknown): StepRef | undefined {
+  return typeof args === 'object' && args !== null && !Array.isArray(args) ? parseStep((args as { step?: unknown }).step) : undefined;
+}
+
+/** Sets a context key to true (the extension passes `setContext`; tests a recorder). */
+export type SetContext = (key: string) => Thenable<unknown> | void;
+
 export interface ProgressStore {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): Thenable<void>;
@@ -28,7 +72,10 @@ export function isSectionId(value: unknown): value is SectionId {
 }
 
 export class LessonProgress {
-  constructor(private readonly store: ProgressStore) {}
+  constructor(
+    private readonly store: ProgressStore,
+    private readonly setContext?: SetContext,
+  ) {}
 
   private all(): Partial<Record<SectionId, SectionProgress>> {
     const saved = this.store.get<unknown>(KEY);
@@ -59,6 +106,14 @@ export class LessonProgress {
     if (all[section]?.[activity]) return;
     all[section] = { ...all[section], [activity]: true };
     await this.store.update(KEY, all);
+  }
+
+  /**
+   * Marks one walkthrough step done: VS Code ticks the step whose `onContext:` key this is, and
+   * keeps it ticked. Called only when the step's own action happened (a run from its link finished).
+   */
+  async completeStep(step: StepRef): Promise<void> {
+    await this.setContext?.(stepContextKey(step));
   }
 
   async reset(): Promise<void> {

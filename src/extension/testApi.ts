@@ -22,4 +22,6 @@ export interface LabTestApi {
   settingProblems(): SettingProblem[];
   /** The learner's recorded progress in one lesson section. */
   progressOf(section: SectionId): SectionProgress;
+  /** The seed of this learner's quiz order (see quiz/shuffle.ts), so a test can find the right choice. */
+  quizSeed(): string;
 }

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SCENARIO_IDS, SCENARIOS, findScenario, validateParams, type SectionId } from '../../src/shared/scenarios';
+import { parseStep, stepContextKey } from '../../src/extension/lessonProgress';
 import { QUIZ_QUESTIONS, QUIZZES } from '../../src/extension/quiz/questions';
 
 /** The repository root: the nearest folder above this file holding the extension's package.json. */
@@ -100,6 +101,7 @@ function checkLink(link: CommandLink): void {
   assert.ok(commands.has(link.command) || BUILT_IN.has(link.command), `${at} names a command package.json does not contribute`);
   const first = link.args[0];
   const a = asRecord(first);
+  if (a.step !== undefined) assert.ok(parseStep(a.step), `${at}: unknown step ${JSON.stringify(a.step)}`);
   switch (link.command) {
     case 'concurrencyLab.runDemo': {
       const scenario = findScenario(String(a.scenario));
@@ -135,12 +137,12 @@ function checkLink(link: CommandLink): void {
 }
 
 describe('walkthroughs in package.json', () => {
-  it('has one walkthrough per lesson section, in lesson order, each with 4 to 7 steps', () => {
+  it('has one walkthrough per lesson section, in lesson order, each with 4 to 8 steps', () => {
     const sections = new Set(SCENARIOS.map((s) => s.section));
     assert.deepEqual([...sections].sort(), [...SECTIONS].sort());
     assert.deepEqual(walkthroughs.map((w) => w.id), SECTIONS);
     for (const w of walkthroughs) {
-      assert.ok(w.steps.length >= 4 && w.steps.length <= 7, `${w.id} has ${w.steps.length} steps`);
+      assert.ok(w.steps.length >= 4 && w.steps.length <= 8, `${w.id} has ${w.steps.length} steps`);
       assert.equal(new Set(w.steps.map((s: any) => s.id)).size, w.steps.length, `${w.id}: step ids repeat`);
       for (const field of [w.title, w.description, ...w.steps.flatMap((s: any) => [s.title, s.description])]) {
         assert.ok(keyOf(field)?.startsWith('walkthrough.'), `${w.id}: "${field}" should be a %walkthrough.*% key`);
@@ -220,14 +222,39 @@ describe('walkthroughs in package.json', () => {
     links.forEach(checkLink);
   });
 
-  it('completes steps on real commands and contributed settings', () => {
+  it('completes each step on its own context key, or on being read', () => {
     for (const w of walkthroughs) {
       for (const s of w.steps) {
-        for (const ev of s.completionEvents ?? []) {
-          const [kind, name] = String(ev).split(/:(.*)/s);
-          if (kind === 'onCommand') assert.ok(commands.has(name), `${s.id}: ${ev} names no contributed command`);
-          else if (kind === 'onSettingChanged') assert.ok(settings.has(name), `${s.id}: ${ev} names no contributed setting`);
-          else assert.equal(ev, 'onStepSelected', `${s.id}: unexpected completion event ${ev}`);
+        assert.equal(s.completionEvents?.length, 1, `${s.id}: one completion event`);
+        const [ev] = s.completionEvents;
+        if (ev === 'onStepSelected') continue;
+        const step = parseStep(s.id);
+        assert.ok(step, `${s.id}: only open, run, change and quiz steps are completed by the extension`);
+        assert.equal(ev, `onContext:${stepContextKey(step)}`, `${s.id}: completes on another step's key`);
+      }
+    }
+  });
+
+  it('never lets two steps share a completion event, except onStepSelected', () => {
+    const seen = new Map<string, string>();
+    for (const s of walkthroughs.flatMap((w) => w.steps)) {
+      for (const ev of s.completionEvents ?? []) {
+        if (ev === 'onStepSelected') continue;
+        assert.ok(!seen.has(ev), `${s.id} and ${seen.get(ev)} both complete on ${ev}`);
+        seen.set(ev, s.id);
+      }
+    }
+    assert.ok(seen.size >= 24, `only ${seen.size} steps complete on an action`);
+  });
+
+  it('passes its own step in every link that can complete it, so one click ticks one step', () => {
+    const own = ['concurrencyLab.runDemo', 'concurrencyLab.openProgram', 'concurrencyLab.runMyProgram', 'concurrencyLab.quiz'];
+    for (const w of walkthroughs) {
+      for (const s of w.steps) {
+        for (const lang of ['en', 'zh'] as const) {
+          const links = commandLinks(message(lang, keyOf(s.description)!), `${lang}:${s.id}`).filter((l) => own.includes(l.command));
+          for (const l of links) assert.equal(asRecord(l.args[0]).step, s.id, `${l.where}: ${l.raw} does not say it comes from ${s.id}`);
+          if (s.completionEvents[0] !== 'onStepSelected') assert.ok(links.length > 0, `${lang}:${s.id} has no link that can complete it`);
         }
       }
     }
@@ -247,12 +274,15 @@ describe('walkthroughs in package.json', () => {
       assert.ok(mine, `${w.id}: no "run your edited version" link`);
       assert.match(mine.en, /trusted workspace/i);
       assert.match(mine.zh, /受信任/);
-      const runs = steps.filter((s: any) => s.completionEvents.includes('onCommand:concurrencyLab.runDemo'));
-      assert.ok(runs.length >= 1, `${w.id}: no step completes on runDemo`);
-      for (const s of runs) assert.ok(linksOf(s).some((l) => l.command === 'concurrencyLab.runDemo' && arg(l).scenario === scenario.id), `${s.id} runs another scenario`);
-      if (w.id === 'race-conditions') assert.ok(steps.some((s: any) => s.completionEvents.includes('onSettingChanged:concurrencyLab.raceLock')));
+      const runs = steps.filter((s: any) => /\.(run|change)$/.test(s.id));
+      assert.equal(runs.length, 2, `${w.id}: a run step and a change step`);
+      for (const s of runs) {
+        const demo = linksOf(s).filter((l) => l.command === 'concurrencyLab.runDemo');
+        assert.ok(demo.length > 0 && demo.every((l) => arg(l).scenario === scenario.id), `${s.id} runs another scenario`);
+      }
+      if (w.id === 'race-conditions') assert.ok(linksOf(steps.find((s: any) => s.id === 'race-conditions.change')).some((l) => l.command === 'workbench.action.openSettings'));
       const last = steps[steps.length - 1];
-      assert.deepEqual(last.completionEvents, ['onCommand:concurrencyLab.quiz']);
+      assert.deepEqual(last.completionEvents, [`onContext:concurrencyLab.step.${w.id}.quiz`]);
       assert.ok(linksOf(last).some((l) => l.command === 'concurrencyLab.quiz' && arg(l).section === w.id), `${w.id}: last step should open its quiz`);
       const next = walkthroughs[i + 1];
       if (next) assert.ok(linksOf(last).some((l) => l.command === 'workbench.action.openWalkthrough' && l.args[0] === `${EXTENSION_ID}#${next.id}`), `${w.id}: last step should link to ${next.id}`);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { QUIZ_QUESTIONS } from '../../src/extension/quiz/questions';
+import { shuffledChoices } from '../../src/extension/quiz/shuffle';
 import { api } from './helpers';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,8 +23,10 @@ describe('quiz', () => {
     try {
       await pause(800);
       for (const question of questions) {
-        const right = question.choices.findIndex((c) => c.correct);
-        const wrong = question.choices.findIndex((c) => !c.correct);
+        // The learner's own order, as the quick pick shows it.
+        const shown = shuffledChoices(question, lab.quizSeed());
+        const right = shown.findIndex((c) => c.correct);
+        const wrong = shown.findIndex((c) => !c.correct);
         await choose(wrong);
         assert.equal(finished, undefined, 'a wrong answer does not end the quiz');
         await choose(right);

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { findScenario, PROGRAM_HELPERS, SCENARIO_IDS, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime } from '../../shared/trace';
-import type { LessonProgress } from '../lessonProgress';
+import { stepOfArgs, type LessonProgress } from '../lessonProgress';
 import type { RunOutcome } from '../run/runController';
 import type { RunSession } from '../run/runSession';
 import { isRecord, pickScenario } from './pickers';
@@ -97,6 +97,7 @@ export class ProgramCommands {
     }
     await vscode.window.showTextDocument(copy, { viewColumn: vscode.ViewColumn.Beside, preview: false });
     await this.progress.record(scenario.section, 'opened');
+    await this.completeStepOf(args, scenario);
     this.log.info(`opened ${copy.toString(true)}`);
     return copy;
   }
@@ -150,7 +151,15 @@ export class ProgramCommands {
       if (choice === open) await this.openProgram({ scenario: scenario.id, language: candidates[0] });
       return undefined;
     }
-    return this.runCopy(scenario, found.language, found.uri);
+    const outcome = await this.runCopy(scenario, found.language, found.uri);
+    if (outcome?.ok) await this.completeStepOf(args, scenario);
+    return outcome;
+  }
+
+  /** Completes the walkthrough step whose link called the command, if it belongs to this scenario. */
+  private async completeStepOf(args: unknown, scenario: ScenarioInfo): Promise<void> {
+    const step = stepOfArgs(args);
+    if (step && step.section === scenario.section) await this.progress.completeStep(step);
   }
 
   private async runFile(uri: vscode.Uri): Promise<RunOutcome | undefined> {

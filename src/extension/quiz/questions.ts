@@ -29,7 +29,7 @@ export const QUIZZES: Readonly<Record<SectionId, readonly SectionQuestion[]>> = 
       choices: [
         right(
           t('share the process\'s memory, so both can read and change the same objects', '共享进程的内存，都能读写同一批对象'),
-          t('Right: threads live inside one address space. That makes sharing data cheap, and also makes races possible.', '对：线程处在同一个地址空间里。这让共享数据很方便，也让资源竞争成为可能。'),
+          t('Right: threads live inside one address space. That makes sharing data cheap, and also makes races possible.', '对：线程处在同一个地址空间里。这让共享数据很方便，也让竞态条件成为可能。'),
         ),
         wrong(
           t('each get a private copy of the process\'s memory', '各自拿到一份进程内存的私有副本'),
@@ -66,12 +66,32 @@ export const QUIZZES: Readonly<Record<SectionId, readonly SectionQuestion[]>> = 
           t('Right: two lanes running at the same moment means two cores were busy at once.', '对：两条泳道在同一时刻都在运行，说明两个核同时在忙。'),
         ),
         wrong(
-          t('The lanes alternate: one is green while the other is yellow', '泳道交替出现：一条是绿色时，另一条是黄色'),
-          t('Alternating green and yellow means the tasks took turns: concurrency without parallelism.', '绿色和黄色交替，说明任务在轮流执行：这是并发，但不是并行。'),
+          t('The lanes alternate: one is green while the other is amber (waiting for the GIL)', '泳道交替出现：一条是绿色时，另一条是琥珀色（等待 GIL）'),
+          t('Alternating green and amber means the tasks took turns: concurrency without parallelism.', '绿色和琥珀色交替，说明任务在轮流执行：这是并发，但不是并行。'),
         ),
         wrong(
           t('The variant has more lanes than the sequential one', '这种写法的泳道比顺序执行的多'),
           t('More lanes only means more threads or processes exist. Whether they ran at the same moment is what the colours show.', '泳道多只说明线程或进程多。它们是否在同一时刻运行，要看颜色。'),
+        ),
+      ],
+    },
+    {
+      prompt: t(
+        'A script starts two Process objects at the top level of its file, with no if __name__ == \'__main__\': guard. Under the spawn or forkserver start method (macOS, Windows, Linux from Python 3.14)…',
+        '一个脚本在文件最外层直接启动两个 Process，没有写 if __name__ == \'__main__\':。在 spawn 或 forkserver 启动方法下（macOS、Windows，以及 Python 3.14 起的 Linux）……',
+      ),
+      choices: [
+        right(
+          t('each child imports the file again and reaches the code that starts processes; Python stops this with a RuntimeError', '每个子进程都会重新导入这个文件，又走到启动进程的代码；Python 会用 RuntimeError 拦下它'),
+          t('Right: spawn and forkserver children import the main module. The guard keeps the starting code to the program you ran; under fork it is harmless, so write it always.', '对：spawn 和 forkserver 的子进程都会导入主模块。有了这层保护，启动进程的代码只在你直接运行的程序里执行；在 fork 下写上它也没有坏处，所以总是写上。'),
+        ),
+        wrong(
+          t('nothing changes: the guard is only a matter of style', '什么都不会变：这层保护只是代码风格问题'),
+          t('Under fork it may look that way, but spawn and forkserver re-import the file in every child, and then the guard is what keeps them from starting processes of their own.', '在 fork 下看起来像是这样，但 spawn 和 forkserver 会在每个子进程里重新导入这个文件，这时正是这层保护让子进程不再启动自己的子进程。'),
+        ),
+        wrong(
+          t('the children share the parent\'s memory, so they never run the file\'s code', '子进程和父进程共享内存，所以不会执行文件里的代码'),
+          t('Processes never share memory. A spawn or forkserver child starts a new interpreter and imports the main module, which runs its top-level code.', '进程之间从不共享内存。spawn 或 forkserver 的子进程会启动新的解释器并导入主模块，文件最外层的代码也就跟着执行了。'),
         ),
       ],
     },
@@ -188,11 +208,18 @@ export const QUIZZES: Readonly<Record<SectionId, readonly SectionQuestion[]>> = 
   ],
   'race-conditions': [
     {
-      prompt: t('100 threads each deposit 1 with "read balance, sleep, write balance + 1", without a lock. The final balance is…', '100 个线程各存 1 元，方式是“读余额、休眠、写回余额 + 1”，不加锁。最后的余额是……'),
+      prompt: t(
+        'A pool of 16 threads makes 100 deposits of 1, each "read the balance, sleep 10 ms, write balance + 1", without a lock. The final balance is…',
+        '一个 16 线程的线程池存 100 笔、每笔 1 元，每笔都是“读余额、休眠 10 毫秒、写回余额 + 1”，不加锁。最后的余额是……',
+      ),
       choices: [
         right(
-          t('Usually far below 100, and different from run to run', '通常远低于 100，而且每次运行都不一样'),
-          t('Right: threads read the same old balance and overwrite each other\'s deposits. How many get lost depends on timing.', '对：多个线程读到同一个旧余额，互相覆盖对方的存款。丢失多少取决于执行时机。'),
+          t('7, nearly every run', '7，几乎每次都是'),
+          t('Right: the 100 deposits go through in ⌈100/16⌉ = 7 rounds; in each round all 16 threads read the same balance during the pause, so a round keeps one deposit. The timing decides the result, and here the timing is the same every run.', '对：100 笔存款分 ⌈100/16⌉ = 7 轮完成；每一轮里 16 个线程都在停顿期间读到同一个余额，所以一轮只留下一笔。结果由时机决定，而这里每次的时机都一样。'),
+        ),
+        wrong(
+          t('A different number every run, anywhere between 1 and 100', '每次都不一样，可能是 1 到 100 之间的任何数'),
+          t('A race depends on timing, not on chance. With 16 workers and the same pause the rounds line up the same way each time: 7 (now and then 8 or 9 on a busy machine).', '竞态条件取决于时机，而不是运气。16 个工作线程、同样的停顿，每次的轮次都一样：结果是 7（机器很忙时偶尔是 8 或 9）。'),
         ),
         wrong(
           t('Exactly 100: the GIL runs one thread at a time', '正好 100：GIL 让同一时刻只有一个线程运行'),
@@ -238,7 +265,27 @@ export const QUIZZES: Readonly<Record<SectionId, readonly SectionQuestion[]>> = 
         ),
         wrong(
           t('Protect data without ever making other threads wait', '保护数据，同时从不让其他线程等待'),
-          t('Any lock protects data by making the other threads wait; the red lock-wait lanes in the chart are that cost.', '任何锁都是靠让其他线程等待来保护数据的；图表中红色的等锁泳道就是这个代价。'),
+          t('Any lock protects data by making the other threads wait; the red lock-wait lanes in the chart are that cost.', '任何锁都是靠让其他线程等待来保护数据的；图表中红色的等待锁泳道就是这个代价。'),
+        ),
+      ],
+    },
+    {
+      prompt: t(
+        'You replace deposit() with self.balance += money (no pause) and, on Python 3.11, get 100 on every run. What does that show?',
+        '你把 deposit() 改成 self.balance += money（不再停顿），在 Python 3.11 上每次都得到 100。这说明了什么？',
+      ),
+      choices: [
+        right(
+          t('Only that the race is rarely hit now: the code is still wrong, and a pause or any I/O between read and write brings the loss back', '只说明这个竞态条件现在很少被碰上：代码仍然是错的，读和写之间只要有停顿或任何 I/O，丢失就会回来'),
+          t('Right: since 3.10 CPython switches threads only at certain points in the bytecode, so a single += is rarely cut in two. Passing every test does not make it correct.', '对：从 3.10 起，CPython 只在字节码的某些位置切换线程，一条 += 很少会被从中间打断。测试全部通过，并不代表它是对的。'),
+        ),
+        wrong(
+          t('The GIL makes += atomic, so no lock is needed', 'GIL 让 += 成为原子操作，所以不需要锁'),
+          t('+= is a read, an add and a write; the GIL can change hands between them. It just happens rarely — a lock is still needed.', '+= 包含读取、相加、写回三步，GIL 可能在它们之间换手。只是很少发生而已——锁仍然需要。'),
+        ),
+        wrong(
+          t('The sleep was the bug: without it the code is correct', '停顿才是错误所在：去掉它，代码就对了'),
+          t('The sleep only widened the window between read and write. The window is still there without it, just too narrow to hit often.', '停顿只是把读和写之间的空档拉大了。去掉它，空档依然存在，只是窄得很少被碰上。'),
         ),
       ],
     },
@@ -307,8 +354,8 @@ export const QUIZZES: Readonly<Record<SectionId, readonly SectionQuestion[]>> = 
           t('That is the rule of thumb for CPU-bound work (in processes). These tasks mostly wait, so more threads finish sooner.', '这是计算密集任务（用进程）的经验法则。这些任务主要在等待，线程多一些会更快完成。'),
         ),
         wrong(
-          t('1, to avoid race conditions', '1，以免出现资源竞争'),
-          t('One worker makes the 200 waits run one after another, about 200 s. Races are avoided by locking shared data, not by giving up concurrency.', '只有一个工作线程，200 次等待就得一个接一个，大约 200 秒。避免资源竞争靠的是给共享数据加锁，而不是放弃并发。'),
+          t('1, to avoid race conditions', '1，以免出现竞态条件'),
+          t('One worker makes the 200 waits run one after another, about 200 s. Races are avoided by locking shared data, not by giving up concurrency.', '只有一个工作线程，200 次等待就得一个接一个，大约 200 秒。避免竞态条件靠的是给共享数据加锁，而不是放弃并发。'),
         ),
       ],
     },

@@ -2,14 +2,17 @@
  * `concurrencyLab.quiz`: the questions of one section in a quick pick that stays open. A wrong pick
  * is marked and its explanation shown under it, and the learner picks again; a right pick says why
  * it is right and moves on. The section counts as done when every question was answered right.
+ * The choices are shown in an order of this learner's own (see `shuffle.ts`).
  */
 import * as vscode from 'vscode';
 import type { SectionId } from '../../shared/scenarios';
-import { isSectionId, SECTION_IDS, type LessonProgress } from '../lessonProgress';
+import { isSectionId, SECTION_IDS, stepOfArgs, type LessonProgress } from '../lessonProgress';
 import { sectionTitle } from '../sections';
-import type { LocalizedText, QuizQuestion, QuizQuestions } from './types';
+import { shuffledChoices } from './shuffle';
+import type { LocalizedText, QuizChoice, QuizQuestion, QuizQuestions } from './types';
 
-type ChoiceItem = vscode.QuickPickItem & { index: number };
+/** `choice` is the question's own object: the answer is checked by identity, not by position. */
+type ChoiceItem = vscode.QuickPickItem & { choice: QuizChoice };
 
 export function pickText(text: LocalizedText, language: string): string {
   return language.toLowerCase().startsWith('zh') ? text['zh-cn'] : text.en;
@@ -19,6 +22,8 @@ export class QuizCommand {
   constructor(
     private readonly questions: QuizQuestions,
     private readonly progress: LessonProgress,
+    /** This learner's shuffle seed (kept in globalState by the extension). */
+    private readonly seed: string,
   ) {}
 
   register(): vscode.Disposable {
@@ -51,6 +56,9 @@ export class QuizCommand {
       if (!answered) return false;
     }
     await this.progress.record(section, 'quiz');
+    // The section's own quiz step: from its link, or from the palette, passing this quiz is that step.
+    const step = stepOfArgs(args);
+    await this.progress.completeStep(step?.section === section && step.action === 'quiz' ? step : { section, action: 'quiz' });
     void vscode.window.showInformationMessage(vscode.l10n.t('Well done: every answer in "{0}" is right.', sectionTitle(section)));
     return true;
   }
@@ -63,7 +71,7 @@ export class QuizCommand {
     quickPick.placeholder = pickText(question.prompt, language);
     quickPick.ignoreFocusOut = true;
     quickPick.matchOnDetail = false;
-    const items: ChoiceItem[] = question.choices.map((c, index) => ({ label: pickText(c.text, language), index }));
+    const items: ChoiceItem[] = shuffledChoices(question, this.seed).map((choice) => ({ label: pickText(choice.text, language), choice }));
     quickPick.items = items;
     return new Promise<boolean>((resolve) => {
       let result = false;
@@ -71,7 +79,7 @@ export class QuizCommand {
         quickPick.onDidAccept(() => {
           const item = quickPick.selectedItems[0];
           if (!item) return;
-          const choice = question.choices[item.index];
+          const { choice } = item;
           const why = pickText(choice.explanation, language);
           if (choice.correct) {
             result = true;
@@ -80,7 +88,9 @@ export class QuizCommand {
             return;
           }
           // Keep the question open: mark the wrong answer, explain it, and let the learner pick again.
-          items[item.index] = { ...item, label: `$(close) ${item.label.replace(/^\$\(close\) /, '')}`, detail: why };
+          const shown = items.findIndex((i) => i.choice === choice);
+          if (shown < 0) return;
+          items[shown] = { ...item, label: `$(close) ${item.label.replace(/^\$\(close\) /, '')}`, detail: why };
           quickPick.items = [...items];
           quickPick.title = `${title} · ${vscode.l10n.t('Not quite: the reason is under your answer. Try again.')}`;
         }),
