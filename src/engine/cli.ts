@@ -117,6 +117,7 @@ async function run(cmd: Extract<CliCommand, { cmd: 'run' }>): Promise<number> {
       pythonPath: cmd.pythonPath,
       programPath: cmd.programPath,
       timeoutMs: cmd.timeoutMs,
+      repeat: cmd.repeat,
       signal: abort.signal,
       onProgress: (p) => process.stderr.write(p.variant ? `running ${p.message}…\n` : `note: ${p.message}\n`),
     });

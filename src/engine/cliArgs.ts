@@ -3,6 +3,7 @@
  * value at fault (the CLI exits 2 with it). Ranges are checked later by validateParams, whose
  * messages name the parameter too.
  */
+import { MAX_REPEAT } from '../shared/protocol';
 import type { Runtime } from '../shared/trace';
 
 export class CliArgError extends Error {}
@@ -23,6 +24,8 @@ export type CliCommand =
       traceFile?: string;
       /** Print the timeline even when stdout is not a terminal. */
       timeline: boolean;
+      /** Run the variants this many times, interleaved, and report medians. */
+      repeat?: number;
     }
   | {
       cmd: 'trace';
@@ -44,7 +47,7 @@ export const USAGE = `usage:
   concurrency-lab list [--json]
   concurrency-lab run <scenario> [--runtime node|python] [--python PATH] [--program FILE]
                       [--threads N] [--tasks N] [--scale X] [--lock|--no-lock] [--pools 1,2,4]
-                      [--timeout SECONDS] [--json] [--trace FILE] [--timeline]`;
+                      [--repeat N] [--timeout SECONDS] [--json] [--trace FILE] [--timeline]`;
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -60,6 +63,12 @@ function timeoutMs(flag: string, value: string): number {
   const s = number(flag, value);
   if (!(s > 0) || s > MAX_TIMEOUT_S) throw new CliArgError(`${flag} must be more than 0 and at most ${MAX_TIMEOUT_S} seconds, got ${value}`);
   return Math.round(s * 1000);
+}
+
+function repeatArg(flag: string, value: string): number {
+  const n = number(flag, value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT) throw new CliArgError(`${flag} must be a whole number from 1 to ${MAX_REPEAT}, got ${value}`);
+  return n;
 }
 
 function runtimeArg(flag: string, v: string): Runtime {
@@ -177,6 +186,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
         break;
       case '--no-lock':
         out.params.lock = 'off';
+        break;
+      case '--repeat':
+        out.repeat = repeatArg(flag, take(flag));
         break;
       case '--pools': {
         const v = take(flag);

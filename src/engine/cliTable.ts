@@ -121,6 +121,8 @@ export function renderVariantTable(trace: Trace): string {
   const runtime = trace.runtime === 'python' ? `python ${env.python ?? '?'}${env.gil === false ? ' (no GIL)' : ''}` : `node ${env.node}`;
   const head = `${trace.scenario} on ${runtime}, ${env.cpus} cores, states measured by ${env.stateMethod ?? 'none'}`;
   const program = trace.program ? `\nprogram: ${[trace.program.path, ...trace.program.args].join(' ')}` : '';
+  const cal = trace.calibration;
+  const sized = cal ? `\nwork sized to this machine: one task took ${cal.taskSeconds.toFixed(2)} s of CPU at scale 1, so the scale was multiplied by ${cal.factor.toFixed(2)}` : '';
   const skipped = trace.skippedEvents ? `\n(${trace.skippedEvents} malformed events skipped)` : '';
   const problems = trace.problems?.length ? `\n(${trace.problems.length} problems found in the trace: ${trace.problems.slice(0, 3).join('; ')}${trace.problems.length > 3 ? '; …' : ''})` : '';
   const traced = trace.variants.some((v) => v.spans.length);
@@ -129,7 +131,7 @@ export function renderVariantTable(trace: Trace): string {
   const said = renderFindings(trace, figures);
   const stuck = renderStuck(trace);
   const table = pad(rows, repeated ? 'lrrrrl' : 'lrrrl');
-  return `${head}${program}\n${table}${skipped}${problems}${states}${said ? `\n\n${said}` : ''}${stuck ? `\n\n${stuck}` : ''}`;
+  return `${head}${program}${sized}\n${table}${skipped}${problems}${states}${said ? `\n\n${said}` : ''}${stuck ? `\n\n${stuck}` : ''}`;
 }
 
 export function renderScenarioList(): string {

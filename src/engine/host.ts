@@ -28,6 +28,7 @@ function job(req: HostRunRequest | HostTraceRequest, signal: AbortSignal): Promi
     pythonPath,
     programPath: req.programPath,
     timeoutMs,
+    repeat: req.repeat,
     extensionRoot,
     signal,
     onProgress: (p) => send({ type: 'progress', id: req.id, ...p }),

@@ -2,6 +2,7 @@
  * Messages between the extension and the engine host process (dist/engineHost.js, started with
  * `child_process.fork`). The extension imports these types; the host checks every message it gets.
  */
+import { isRepeat } from '../shared/protocol';
 import type { Runtime, Trace } from '../shared/trace';
 import type { RunErrorKind } from './errors';
 
@@ -16,8 +17,11 @@ export interface HostRunRequest {
   runtime?: Runtime;
   pythonPath?: string;
   programPath?: string;
+  /** Per program run. */
   timeoutMs?: number;
   extensionRoot?: string;
+  /** Run the variants this many times, interleaved; the trace keeps each one's median run. */
+  repeat?: number;
 }
 
 /**
@@ -105,7 +109,7 @@ export function parseToHost(msg: unknown): ToHost | undefined {
   if (msg.type !== 'run' || typeof msg.scenario !== 'string') return undefined;
   if (msg.params !== undefined && !isObj(msg.params)) return undefined;
   if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optOsStr(msg.programPath) || !optOsStr(msg.extensionRoot)) return undefined;
-  if (!goodTimeout(msg.timeoutMs)) return undefined;
+  if (!goodTimeout(msg.timeoutMs) || !(msg.repeat === undefined || isRepeat(msg.repeat))) return undefined;
   return {
     type: 'run',
     id: msg.id,
@@ -117,6 +121,7 @@ export function parseToHost(msg: unknown): ToHost | undefined {
     programPath: msg.programPath as string | undefined,
     timeoutMs: msg.timeoutMs as number | undefined,
     extensionRoot: msg.extensionRoot as string | undefined,
+    repeat: msg.repeat as number | undefined,
   };
 }
 

@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findScenario, readOutcome, SCENARIO_IDS, validateParams, type ScenarioInfo, type ScenarioParams } from '../shared/scenarios';
-import type { Runtime, Trace } from '../shared/trace';
+import type { Runtime, Trace, Variant } from '../shared/trace';
 import { checkTrace } from '../shared/traceCheck';
+import { CPU_SCENARIOS } from '../shared/figures';
+import { calibrate, calibrationKey } from './calibration';
 import { bestMethod } from './cpuSplit';
 import { RunError } from './errors';
 import { findPackageRoot } from './packageRoot';
@@ -39,6 +41,17 @@ export interface RunScenarioOptions {
   extensionRoot?: string;
   /** Called after each program run (tests use it to check that every pid is gone). */
   onProgramDone?: (r: ProgramRunResult) => void;
+  /** Run all the variants this many times, interleaved (A B C A B C …), and keep each variant's
+   *  median run, with every repetition's wall time in `repeats`. Default 1. */
+  repeat?: number;
+  /** Size the CPU-bound demos' work to this machine (default true); false runs the shipped work. */
+  calibrate?: boolean;
+}
+
+/** The run with the median wall time (the lower middle one for an even count). */
+function medianRun(runs: Variant[]): Variant {
+  const sorted = [...runs].sort((a, b) => a.wallUs - b.wallUs);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 /** python when its runtime is plugged in, else node. */
@@ -67,7 +80,7 @@ function failure(r: ProgramRunResult, spec: VariantSpec, timeoutMs: number, prog
     case 'spawn-failed':
       return new RunError('runtime-missing', `could not start the program: ${r.spawnError?.message ?? 'unknown error'}`, undefined, r.output);
     case 'silent':
-      return new RunError('protocol', `${program} sent no trace events — does it import labtrace?`, undefined, r.output);
+      return new RunError('protocol', `${program} sent no trace events: the tracer did not load (did it replace its environment?)`, undefined, r.output);
     case 'crashed': {
       const how = r.exit?.signal ? `was killed by ${r.exit.signal}` : `exited with code ${r.exit?.code}`;
       return new RunError('crashed', `${spec.title}: the program ${how}`, undefined, r.output);
@@ -118,18 +131,36 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
   };
   if (runtimeId === 'python') trace.env.python = info.version;
   const specs = variantsFor(request.scenario.id, runtimeId, request.params);
+  // The learner's scale multiplies work sized to this machine; the trace keeps the learner's scale.
+  const measureTask = rt.measureTask?.bind(rt);
+  if (opts.calibrate !== false && CPU_SCENARIOS.has(request.scenario.id) && measureTask) {
+    const key = calibrationKey({ runtime: runtimeId, executable: info.executable, version: info.version, program });
+    const calibration = await calibrate(key, () => {
+      opts.onProgress?.({ variant: '', message: 'sizing the work to this machine (once per interpreter)' });
+      return measureTask(info, program, opts.signal);
+    });
+    if (calibration) trace.calibration = calibration;
+  }
+  const programParams = trace.calibration ? { ...request.params, scale: request.params.scale * trace.calibration.factor } : request.params;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  for (const [i, spec] of specs.entries()) {
+  const repeat = Math.max(1, Math.floor(opts.repeat ?? 1));
+  // Interleaved, so a machine that gets busier during the run slows every variant alike.
+  const runs = new Map<string, Variant[]>();
+  const order = Array.from({ length: repeat }, (_, r) => specs.map((spec, i) => ({ spec, i, r }))).flat();
+  for (const { spec, i, r } of order) {
     if (opts.signal?.aborted) throw new RunError('cancelled', 'cancelled', trace);
-    opts.onProgress?.({ variant: spec.id, message: `${spec.title} (${i + 1}/${specs.length})` });
-    const command = rt.command(info, program, programArgs(spec.id, request.params, request.scenario.params));
+    const round = repeat > 1 ? `, run ${r + 1} of ${repeat}` : '';
+    opts.onProgress?.({ variant: spec.id, message: `${spec.title} (${i + 1}/${specs.length}${round})` });
+    const command = rt.command(info, program, programArgs(spec.id, programParams, request.scenario.params));
     const result = await runProgram({ command, fallback: spec, timeoutMs, signal: opts.signal });
     // A plain program says its result in its output; the catalogue says how to read it.
     const printed = readOutcome(request.scenario, request.params, result.variants.at(-1)?.output?.filter((o) => o.stream === 'stdout').map((o) => o.text).join('') ?? '');
     const last = result.variants.at(-1);
     if (printed && last && !last.outcome) last.outcome = printed;
     opts.onProgramDone?.(result);
-    trace.variants.push(...result.variants);
+    if (r === 0) trace.variants.push(...result.variants);
+    const measured = result.variants.at(-1);
+    if (measured) runs.set(spec.id, [...(runs.get(spec.id) ?? []), measured]);
     trace.skippedEvents = (trace.skippedEvents ?? 0) + result.skipped;
     trace.env.stateMethod = bestMethod(trace.env.stateMethod ?? 'none', result.method);
     if (result.hello?.runtime === 'python') {
@@ -142,6 +173,14 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
       if (last && result.variants.length) last.error = error.message;
       throw new RunError(error.kind, error.message, trace, result.output);
     }
+  }
+  if (repeat > 1) {
+    trace.variants = trace.variants.map((v) => {
+      const all = runs.get(v.id);
+      if (!all || all.length < 2) return v;
+      return { ...medianRun(all), repeats: all.map((x) => x.wallUs) };
+    });
+    trace.params.repeat = repeat;
   }
   const problems = checkTrace(trace);
   if (problems.length) trace.problems = problems;

@@ -33,6 +33,9 @@ export interface ProgramRuntime {
   /** The command that runs any program as `python3 FILE ARGS…` / `node FILE ARGS…` would, from
    *  `cwd`, with the automatic tracer loaded and nothing added to its arguments. */
   traceCommand(info: RuntimeInfo, file: string, args: string[], cwd: string): ProgramCommand;
+  /** CPU seconds one task of a CPU-bound demo program takes at scale 1, measured untraced by
+   *  running the program's own work function; undefined when it cannot be measured. */
+  measureTask?(info: RuntimeInfo, program: string, signal?: AbortSignal): Promise<number | undefined>;
 }
 
 /** What a runtime needs to find its interpreter and the shipped programs. */

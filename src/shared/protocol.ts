@@ -11,7 +11,14 @@ export interface RunRequest {
   scenario: ScenarioId;
   runtime: Runtime;
   params: Record<string, unknown>;
+  /** Run the variants this many times, interleaved, and show medians (1 when absent). */
+  repeat?: number;
 }
+
+/** The most repetitions one run may ask for: enough for a median and its spread, not a benchmark. */
+export const MAX_REPEAT = 20;
+
+export const isRepeat = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT;
 
 /** Strings the webview shows, already localized by the extension (keys are English source text). */
 export type Strings = Record<string, string>;
@@ -112,7 +119,8 @@ function isRunRequest(v: unknown): v is RunRequest {
     typeof v.scenario === 'string' &&
     (SCENARIO_IDS as readonly string[]).includes(v.scenario) &&
     isRuntime(v.runtime) &&
-    isRecord(v.params)
+    isRecord(v.params) &&
+    (v.repeat === undefined || isRepeat(v.repeat))
   );
 }
 
@@ -214,6 +222,7 @@ export function traceProblem(v: unknown): string | undefined {
   }
   if (!optional(v.program, (p) => isRecord(p) && isStr(p.path) && isStrList(p.args))) return 'program needs a path and a list of args';
   if (!optional(v.skippedEvents, isNum) || !optional(v.problems, isStrList)) return 'skippedEvents must be a number and problems a list of strings';
+  if (!optional(v.calibration, (c) => isRecord(c) && isNum(c.taskSeconds) && isNum(c.factor) && typeof c.cached === 'boolean')) return 'calibration is malformed';
   if (!Array.isArray(v.variants)) return 'variants is not a list';
   for (let i = 0; i < v.variants.length; i++) {
     const bad = variantProblem(v.variants[i], `variants[${i}]`);
@@ -239,7 +248,7 @@ export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
     case 'run':
       return isRunRequest(msg.request)
         ? { ok: true, value: { type: 'run', request: msg.request } }
-        : fail('run: "request" needs a known scenario, runtime node|python and a params object');
+        : fail(`run: "request" needs a known scenario, runtime node|python, a params object and a repeat of 1 to ${MAX_REPEAT}`);
     case 'save': {
       const formats: ExportFormat[] = ['chrome-trace', 'png', 'svg', 'csv'];
       if (!formats.includes(msg.format as ExportFormat)) return fail(`save: unknown format ${String(msg.format)}`);

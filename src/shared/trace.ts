@@ -165,6 +165,16 @@ export interface TraceEnv {
   stateMethod?: StateMethod;
 }
 
+/** How the CPU-bound demos' work was sized to this machine (engine/calibration.ts). */
+export interface Calibration {
+  /** CPU seconds one task took at scale 1 on this machine and interpreter. */
+  taskSeconds: number;
+  /** What the learner's scale was multiplied by, so a task computes for about a second. */
+  factor: number;
+  /** Whether the measurement came from the cache of an earlier run. */
+  cached: boolean;
+}
+
 export interface Trace {
   schema: 2;
   /** A scenario id, or `program` for a traced program of the learner's own. */
@@ -181,4 +191,6 @@ export interface Trace {
   skippedEvents?: number;
   /** Problems found by the engine's own checks of this trace (see traceCheck.ts). */
   problems?: string[];
+  /** Set when the work was sized to this machine. */
+  calibration?: Calibration;
 }

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { RunRequest } from '../shared/protocol';
+import { isRepeat, MAX_REPEAT, type RunRequest } from '../shared/protocol';
 import { SCENARIOS, findScenario, validateParams, type ParamName, type ScenarioId } from '../shared/scenarios';
 import type { Runtime } from '../shared/trace';
 import { el } from './dom';
@@ -31,6 +31,8 @@ export class Controls {
   private readonly scenario: VscodeSingleSelect;
   private readonly runtime: VscodeSingleSelect;
   private readonly fields = new Map<ParamName, { wrap: HTMLElement; input: Field }>();
+  /** How many times to run the variants (medians shown); not a scenario parameter. */
+  private readonly repeat: VscodeTextfield;
   private readonly runButton: VscodeButton;
   private readonly cancelButton: VscodeButton;
   private readonly errors: HTMLElement;
@@ -60,6 +62,13 @@ export class Controls {
       ['on', t('With a lock')],
     ]);
     this.addField(row, 'lock', lock);
+    this.repeat = el('vscode-textfield', { attrs: { id: 'clab-repeat', name: 'repeat', 'aria-label': t('Repeat'), title: t('Run every variant this many times, interleaved, and show the medians') } });
+    this.repeat.type = 'number';
+    this.repeat.min = 1;
+    this.repeat.max = MAX_REPEAT;
+    this.repeat.value = '1';
+    this.repeat.addEventListener('input', () => this.clearErrors());
+    row.append(this.wrap('repeat', t('Repeat'), this.repeat));
     this.runButton = el('vscode-button', { text: t('Run'), attrs: { id: 'clab-run' } });
     this.cancelButton = el('vscode-button', { text: t('Cancel'), attrs: { id: 'clab-cancel', secondary: '' } });
     this.cancelButton.disabled = true;
@@ -120,27 +129,34 @@ export class Controls {
     if (!info) return [this.texts.t('Pick a scenario')];
     const params = this.readParams();
     const result = validateParams(info, params);
+    const repeatText = String(this.repeat.value ?? '').trim();
+    const repeat = repeatText === '' ? 1 : Number(repeatText);
+    const errors = result.ok ? [] : [...result.errors];
+    if (!isRepeat(repeat)) errors.push(this.texts.t('Repeat must be a whole number from 1 to {0}.', MAX_REPEAT));
     this.clearErrors();
-    if (!result.ok) {
-      this.errors.append(...result.errors.map((e) => el('li', { text: e })));
+    if (errors.length) {
+      this.errors.append(...errors.map((e) => el('li', { text: e })));
       for (const [name, { input }] of this.fields) {
-        if (result.errors.some((e) => e.startsWith(name))) input.setAttribute('invalid', '');
+        if (errors.some((e) => e.startsWith(name))) input.setAttribute('invalid', '');
       }
-      return result.errors;
+      if (!isRepeat(repeat)) this.repeat.setAttribute('invalid', '');
+      return errors;
     }
-    this.onRun({ scenario: info.id, runtime: this.runtime.value as Runtime, params });
+    this.onRun({ scenario: info.id, runtime: this.runtime.value as Runtime, params, ...(repeat > 1 ? { repeat } : {}) });
     return [];
   }
 
   private clearErrors(): void {
     this.errors.replaceChildren();
     for (const { input } of this.fields.values()) input.removeAttribute('invalid');
+    this.repeat.removeAttribute('invalid');
   }
 
   /** Mirrors a run started elsewhere (the command or a walkthrough link). */
   showRequest(request: RunRequest): void {
     this.runtime.value = request.runtime;
     this.showScenario(request.scenario, true, request.params);
+    this.repeat.value = String(request.repeat ?? 1);
   }
 
   setRuntimes(defaultRuntime: Runtime, pythonAvailable: boolean): void {

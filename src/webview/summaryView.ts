@@ -44,6 +44,7 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
     trace.runtime === 'python' ? `Python ${env.python ?? ''}`.trim() : `Node ${env.node}`,
     t('{0} cores', env.cpus),
     trace.runtime === 'python' && env.gil !== undefined ? (env.gil ? t('GIL on') : t('GIL off')) : '',
+    trace.calibration ? t('work sized to this machine (×{0})', trace.calibration.factor.toLocaleString(texts.locale, { maximumFractionDigits: 2 })) : '',
     new Date(trace.startedAt).toLocaleString(texts.locale),
   ].filter(Boolean);
 

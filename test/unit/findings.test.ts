@@ -5,9 +5,10 @@
  * sentence written here, independently of the rules that chose it.
  */
 import { strict as assert } from 'node:assert';
-import { BREAKDOWN_PARTS, breakdown, type BreakdownPart } from '../../src/shared/breakdown';
-import { variantFigures, type VariantFigures } from '../../src/shared/figures';
-import { ENGLISH, FINDING_KEYS, findings, formatFinding, type Finding, type FindingArg } from '../../src/shared/findings';
+import { breakdown } from '../../src/shared/breakdown';
+import { variantFigures } from '../../src/shared/figures';
+import { ENGLISH, FINDING_KEYS, findings, formatFinding } from '../../src/shared/findings';
+import { checkFinding, close, part } from '../fixtures/findingChecks';
 import type { Lane, LaneState, Span, Trace, Variant } from '../../src/shared/trace';
 
 type Seg = [LaneState, number]; // a state and how long, in ms, one after another from the lane's start
@@ -144,117 +145,6 @@ const TABLE: Record<string, Trace> = {
   ], PY),
 };
 
-const num = (a: FindingArg | undefined): number => {
-  if (typeof a === 'number') return a;
-  if (a && typeof a === 'object') {
-    if ('ratio' in a) return a.ratio;
-    if ('ms' in a) return a.ms;
-    if ('pct' in a) return a.pct;
-    if ('cores' in a) return a.cores;
-  }
-  throw new Error(`not a number: ${JSON.stringify(a)}`);
-};
-const part = (a: FindingArg | undefined): BreakdownPart => {
-  if (a && typeof a === 'object' && 'part' in a) return a.part;
-  throw new Error(`not a part: ${JSON.stringify(a)}`);
-};
-const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
-
-/** What each sentence claims, read back against the figures it was chosen from. */
-function check(t: Trace, figs: VariantFigures[], f: Finding): void {
-  const v = figs.find((x) => x.id === f.variant);
-  const base = figs[0];
-  const a = f.args;
-  const need = (): VariantFigures => {
-    assert.ok(v, `${f.rule} names a variant`);
-    return v;
-  };
-  const nonRunning = (x: VariantFigures) => BREAKDOWN_PARTS.filter((p) => p !== 'running').sort((p, q) => x.breakdown.parts[q] - x.breakdown.parts[p])[0];
-  switch (f.rule) {
-    case 'busyOthers': {
-      const busiest = figs.find((x) => x.title === a[1]);
-      assert.ok(busiest?.otherCores !== undefined && busiest.otherCores >= 0.5, 'a busy machine is one where others used half a core or more');
-      close(num(a[0]), busiest.otherCores, 'other cores');
-      break;
-    }
-    case 'busyCoreWait':
-      assert.ok(need().share['core-wait'] >= 0.1 && need().workers <= t.env.cpus);
-      break;
-    case 'tookTurns':
-      assert.ok(need().workers > t.env.cpus, 'more lanes than cores');
-      assert.ok(need().share['core-wait'] >= 0.1);
-      break;
-    case 'gilTurns':
-      assert.ok(need().share['gil-wait'] >= 0.2, 'waited for the GIL a notable share');
-      assert.ok(need().speedup < 1.3, 'and gained little: otherwise "one at a time" would contradict the speedup');
-      assert.ok(t.env.gil !== false);
-      break;
-    case 'gilTurnsFaster':
-    case 'baselineSlow':
-      assert.ok(need().speedup >= 1.1 && base.cpuMs !== undefined && need().cpuMs !== undefined);
-      assert.ok(base.cpuMs / need().cpuMs! >= 1.25, 'the baseline did take more CPU for the same work');
-      break;
-    case 'gilPartly':
-      assert.ok(need().share['gil-wait'] >= 0.2 && need().speedup >= 1.3);
-      break;
-    case 'noGilParallel':
-      assert.equal(t.env.gil, false);
-      assert.ok(need().speedup >= 0.75 * need().idealSpeedup!);
-      break;
-    case 'parallel':
-      assert.ok(need().idealSpeedup! > 1 && need().speedup >= 0.75 * need().idealSpeedup!, 'near the ideal');
-      assert.ok(need().speedup > 1.3, 'ran at once only if clearly faster');
-      break;
-    case 'shortOfIdeal':
-      assert.ok(need().speedup < 0.75 * need().idealSpeedup!, 'short of the ideal');
-      assert.equal(part(a[3]), nonRunning(need()), 'names the largest part of the gap');
-      close(num(a[4]), need().breakdown.parts[part(a[3])] / 1000, 'its length');
-      break;
-    case 'oneCore':
-      assert.equal(t.env.cpus, 1);
-      break;
-    case 'overlap':
-      assert.ok(need().speedup >= 1.3);
-      break;
-    case 'raceLost':
-      assert.equal(num(a[1]), Number(need().outcome?.expected) - Number(need().outcome?.actual));
-      assert.ok(num(a[1]) > 0);
-      break;
-    case 'raceNoLoss':
-    case 'raceLocked':
-      assert.equal(need().outcome?.ok, true);
-      break;
-    case 'poolBest':
-      assert.equal(need().wallMs, Math.min(...figs.map((x) => x.wallMs)), 'the fastest pool');
-      break;
-    case 'poolWaiting':
-      assert.ok(need().workers > t.env.cpus && need().share.sleeping + need().share.io >= 0.5);
-      break;
-    case 'poolNoGain':
-      assert.ok(need().wallMs > Math.min(...figs.map((x) => x.wallMs)), 'slower than the best');
-      break;
-    case 'mostly':
-      assert.equal(part(a[1]), BREAKDOWN_PARTS.slice().sort((p, q) => need().breakdown.parts[q] - need().breakdown.parts[p])[0]);
-      break;
-    case 'gilProgram':
-      assert.ok(need().share['gil-wait'] >= 0.2 && need().workers > 1);
-      break;
-    case 'lockContention':
-      assert.ok(need().share['lock-wait'] >= 0.2);
-      break;
-    case 'deadlock':
-      assert.ok(t.variants.find((x) => x.id === f.variant)?.stuck?.summary);
-      break;
-    case 'noisy':
-      assert.ok(need().spread && need().spread!.maxMs / need().spread!.minMs >= 1.2);
-      break;
-    case 'daemonKilled':
-    case 'daemonWaited':
-    case 'generic':
-      break;
-  }
-}
-
 describe('findings: every sentence true of its run', () => {
   for (const [name, t] of Object.entries(TABLE)) {
     it(name, () => {
@@ -262,7 +152,7 @@ describe('findings: every sentence true of its run', () => {
       const said = findings(t, figs);
       assert.ok(said.length > 0, 'says something');
       for (const f of said) {
-        check(t, figs, f);
+        checkFinding(t, figs, f);
         const text = formatFinding(f, ENGLISH);
         assert.doesNotMatch(text, /\{\d\}|undefined|NaN|Infinity/, text);
       }

@@ -395,8 +395,8 @@ const PYTHON: Record<string, Expectation> = {
       /^== Sequential: \d+ task\(s\) one after another ==$/m,
       /^== Threads: \d+ task\(s\) at once ==$/m,
       /^== Processes: \d+ task\(s\) at once ==$/m,
-      /^Threads: \d+\.\d{3} s, \d+\.\d{2} cores busy on average -> \w/m,
-      /^Processes: \d+\.\d{3} s, \d+\.\d{2} cores busy on average -> \w/m,
+      /^Threads: \d+\.\d{3} s \(\d+\.\d{3} s to start\), \d+\.\d{2} cores busy while the tasks ran -> \w/m,
+      /^Processes: \d+\.\d{3} s \(\d+\.\d{3} s to start\), \d+\.\d{2} cores busy while the tasks ran -> \w/m,
     ],
   },
   download: {

@@ -71,8 +71,22 @@ describe('python programs, untraced (python3 file.py --scale 0.2)', function () 
   it('parallel.py: tells interleaving from overlap by the cores kept busy', async () => {
     const run = await runPython('parallel.py', ['--scale', '0.2', '--variant', 'threads']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^Threads: [0-9.]+ s, [0-9.]+ cores busy on average -> concurrency without parallelism/m);
+    assert.match(run.stdout, /^Threads: [0-9.]+ s \([0-9.]+ s to start\), [0-9.]+ cores busy while the tasks ran -> concurrency without parallelism/m);
   });
+
+  for (const method of ['fork', 'spawn', 'forkserver']) {
+    it(`parallel.py: the processes report their own CPU time under ${method}`, async () => {
+      // Under spawn and forkserver a finished child's CPU is missing from the parent's os.times();
+      // the tasks measure their own, so the cores-busy figure is not near zero.
+      const run = await runPython('-c', [
+        `import multiprocessing, runpy, sys; multiprocessing.set_start_method('${method}'); sys.argv = ['parallel.py', '--scale', '0.3', '--variant', 'processes']; runpy.run_path('parallel.py', run_name='__main__')`,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      const m = /^Processes: [0-9.]+ s \([0-9.]+ s to start\), ([0-9.]+) cores busy while the tasks ran/m.exec(run.stdout);
+      assert.ok(m, run.stdout);
+      assert.ok(Number(m[1]) > 0.7, `${m[1]} cores busy: the children CPU time was counted (two tasks keep at least one core busy while they run)`);
+    });
+  }
 
   it('every program accepts the flags the engine gives its scenario, and imports no tracer', async () => {
     const flags: Record<string, string[]> = {

@@ -276,7 +276,16 @@ describe('demo panel webview (Chromium)', function () {
     if (parsed.ok && parsed.value.type === 'run') {
       assert.equal(parsed.value.request.scenario, 'gil');
       assert.deepEqual(parsed.value.request.params, { threads: 4, scale: 1 });
+      assert.equal(parsed.value.request.repeat, undefined, 'one run unless asked');
     }
+    const repeat = p.page.locator('#clab-repeat');
+    await repeat.evaluate((el) => ((el as HTMLInputElement).value = '0'));
+    await p.page.click('#clab-run');
+    assert.match((await p.page.locator('#clab-errors').textContent()) ?? '', /Repeat must be a whole number from 1 to 20/);
+    await repeat.evaluate((el) => ((el as HTMLInputElement).value = '3'));
+    await p.page.click('#clab-run');
+    const repeated = parseFromWebview((await p.posted()).filter((m) => m.type === 'run').at(-1));
+    assert.ok(repeated.ok && repeated.value.type === 'run' && repeated.value.request.repeat === 3, 'repeat 3 is posted');
     // A run started elsewhere (a walkthrough link) shows in the controls, and Cancel posts cancel.
     await p.send({ type: 'run-started', runId: 5, request: { scenario: 'pool', runtime: 'node', params: { tasks: 6, pools: [2, 4] } } });
     assert.equal(await p.page.locator('#clab-pools').evaluate((el) => (el as HTMLInputElement).value), '2, 4');
@@ -313,6 +322,18 @@ describe('demo panel webview (Chromium)', function () {
     assert.match(String(saves[1].content), /^<svg[\s\S]*<rect[\s\S]*ThreadPoolExecutor-0_3/);
     assert.equal(Buffer.from(String(saves[2].content), 'base64').subarray(1, 4).toString(), 'PNG');
     assert.equal(JSON.parse(String(saves[3].content)).scenario, 'race', 'the shown trace goes along for conversion');
+  });
+
+  it('names a busy machine first, from the CPU other programs used during the run', async () => {
+    p = await harness.open();
+    const busy = fixtureTrace('gil');
+    busy.variants = busy.variants.map((v) => ({ ...v, otherCpuUs: v.wallUs * 1.2 }));
+    await showRun(p, busy);
+    const first = p.page.locator('.lesson li').first();
+    assert.equal(await first.getAttribute('class'), 'warning');
+    assert.match((await first.textContent()) ?? '', /^The machine was busy: other programs used 1\.2 cores/);
+    await showRun(p, fixtureTrace('gil'), 2);
+    assert.equal(await p.page.locator('.lesson li.warning').count(), 0, 'a quiet run gets no warning');
   });
 
   it('keeps earlier runs: the latest is shown, an earlier one can be picked', async () => {

@@ -4,10 +4,33 @@
  * automatic tracer in every Python process of the run (children inherit the environment); the
  * programs folder follows, so a lesson program saved anywhere else still imports `labtrace`.
  */
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import type { ScenarioId } from '../../shared/scenarios';
 import type { ProgramCommand, ProgramRuntime, RuntimeInfo, RuntimeOptions } from '../runtime';
 import { findPython, type PythonInfo } from './findPython';
+
+/**
+ * Loads the program as a module (its `__main__` guard keeps main() from running) and times its own
+ * `crunch` on a tenth of `WORK` rounds, best of three, in CPU time of the calling thread; prints the
+ * seconds one whole task would take. A `crunch` that reports through a queue gets one.
+ */
+const MEASURE_TASK = `
+import contextlib, importlib.util, inspect, io, queue, sys, time
+spec = importlib.util.spec_from_file_location('_clab_measured', sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+rounds = max(1, module.WORK // 10)
+extra = [queue.SimpleQueue()] if len(inspect.signature(module.crunch).parameters) > 2 else []
+best = float('inf')
+with contextlib.redirect_stdout(io.StringIO()):
+    for _ in range(3):
+        start = time.thread_time()
+        module.crunch(0, rounds, *extra)
+        best = min(best, time.thread_time() - start)
+print(best * module.WORK / rounds)
+`;
+const MEASURE_TIMEOUT_MS = 20_000;
 
 export class PythonRuntime implements ProgramRuntime {
   readonly id = 'python' as const;
@@ -60,6 +83,15 @@ export class PythonRuntime implements ProgramRuntime {
       cwd: path.dirname(program),
       env: this.tracedEnv(),
     };
+  }
+
+  measureTask(info: RuntimeInfo, program: string, signal?: AbortSignal): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      execFile(info.executable, ['-X', 'utf8', '-c', MEASURE_TASK, program], { cwd: path.dirname(program), timeout: MEASURE_TIMEOUT_MS, signal, encoding: 'utf8' }, (error, stdout) => {
+        const seconds = Number(stdout.trim().split('\n').at(-1));
+        resolve(!error && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined);
+      });
+    });
   }
 
   traceCommand(info: RuntimeInfo, file: string, args: string[], cwd: string): ProgramCommand {

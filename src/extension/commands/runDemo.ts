@@ -13,7 +13,7 @@ import { isRecord, pickScenario } from './pickers';
 export function registerRunDemo(session: RunSession, progress: LessonProgress): vscode.Disposable {
   return vscode.commands.registerCommand('concurrencyLab.runDemo', async (args?: unknown): Promise<RunOutcome | undefined> => {
     if (isRecord(args) && args.scenario !== undefined) {
-      const outcome = await session.run({ scenario: args.scenario, params: args.params, runtime: args.runtime });
+      const outcome = await session.run({ scenario: args.scenario, params: args.params, runtime: args.runtime, repeat: args.repeat });
       const step = stepOfArgs(args);
       // A step of another section cannot be done by this scenario: a wrong link ticks nothing.
       const section = typeof args.scenario === 'string' ? findScenario(args.scenario)?.section : undefined;

@@ -30,7 +30,10 @@ export function localizeVariantTitle(title: string): string {
   return pool ? vscode.l10n.t('Pool of {0}', pool[1]) : vscode.l10n.t(title);
 }
 
+/** "Threads (2/3)" or, for a repeated run, "Threads (2/3, run 1 of 5)". */
 export function localizeProgress(message: string): string {
-  const m = /^(.*) \((\d+)\/(\d+)\)$/.exec(message);
-  return m ? `${localizeVariantTitle(m[1])} (${m[2]}/${m[3]})` : message;
+  const m = /^(.*) \((\d+)\/(\d+)(?:, run (\d+) of (\d+))?\)$/.exec(message);
+  if (!m) return message;
+  const round = m[4] ? `, ${vscode.l10n.t('run {0} of {1}', m[4], m[5])}` : '';
+  return `${localizeVariantTitle(m[1])} (${m[2]}/${m[3]}${round})`;
 }

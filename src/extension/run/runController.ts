@@ -110,7 +110,11 @@ export class RunController {
         this.log.warn(`engine host sent an unexpected message: ${JSON.stringify(raw)?.slice(0, 300)}`);
         return;
       }
-      if (msg.type === 'progress') onProgress(msg.message);
+      if (msg.type === 'progress') {
+        // The engine's timeout is per program run: each variant (and repeat) that starts gets its own.
+        armWatchdog();
+        onProgress(msg.message);
+      }
       else if (msg.type === 'result') finish({ ok: true, trace: msg.trace });
       else finish({ ok: false, kind: learnerKind(msg.kind), message: msg.message, output: msg.output, trace: msg.trace });
     });
@@ -123,10 +127,15 @@ export class RunController {
     );
 
     const timeoutMs = spec.timeoutMs ?? 60_000;
-    const watchdog = setTimeout(() => {
-      void killProcessTree(child.pid);
-      fail('timeout', t('The run did not answer within {0} s and was stopped.', Math.round(timeoutMs / 1000)), hostOutput);
-    }, timeoutMs + WATCHDOG_SLACK_MS);
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    function armWatchdog(): void {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        void killProcessTree(child.pid);
+        fail('timeout', t('The run did not answer within {0} s and was stopped.', Math.round(timeoutMs / 1000)), hostOutput);
+      }, timeoutMs + WATCHDOG_SLACK_MS);
+    }
+    armWatchdog();
 
     const cancel = () => {
       if (settled || stopTimer) return;

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunRequest, SaveMessage, ToWebview } from '../../shared/protocol';
+import { isRepeat, MAX_REPEAT, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
 import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
 import type { LessonProgress } from '../lessonProgress';
@@ -26,6 +26,8 @@ export interface RunArgs {
   scenario?: unknown;
   params?: unknown;
   runtime?: unknown;
+  /** 1 to MAX_REPEAT: run the variants that many times and show medians. */
+  repeat?: unknown;
 }
 
 export interface RunOptions {
@@ -102,7 +104,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     if (!(await this.makeRoom())) return undefined;
     // From here to controller.start nothing awaits, so two requests cannot both find the room free.
 
-    const request: RunRequest = { scenario: scenario.id, runtime, params: { ...validated.params } };
+    const request: RunRequest = { scenario: scenario.id, runtime, params: { ...validated.params }, ...(checked.repeat > 1 ? { repeat: checked.repeat } : {}) };
     const spec: RunSpec = {
       scenario: scenario.id,
       runtime,
@@ -112,6 +114,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       pythonPath: python?.ok ? python.python.executable : settings.pythonPath,
       programPath: options.programPath,
       timeoutMs: settings.timeoutSeconds * 1000,
+      repeat: request.repeat,
       // The host finds the shipped programs and tracer from here, wherever the bundle runs from.
       extensionRoot: this.context.extensionPath,
     };
@@ -174,7 +177,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
 
   private check(
     args: RunArgs,
-  ): { ok: true; scenario: ScenarioInfo; params: Record<string, unknown> | undefined; runtime: Runtime | undefined } | { ok: false; error: string } {
+  ): { ok: true; scenario: ScenarioInfo; params: Record<string, unknown> | undefined; runtime: Runtime | undefined; repeat: number } | { ok: false; error: string } {
     const scenario = typeof args.scenario === 'string' ? findScenario(args.scenario) : undefined;
     if (!scenario) {
       return { ok: false, error: vscode.l10n.t('Unknown scenario {0}. Known scenarios: {1}.', JSON.stringify(args.scenario) ?? 'undefined', SCENARIO_IDS.join(', ')) };
@@ -185,7 +188,10 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     if (args.runtime !== undefined && args.runtime !== 'python' && args.runtime !== 'node') {
       return { ok: false, error: vscode.l10n.t('Unknown runtime {0}: use "python" or "node".', JSON.stringify(args.runtime) ?? '') };
     }
-    return { ok: true, scenario, params: args.params, runtime: args.runtime };
+    if (args.repeat !== undefined && !isRepeat(args.repeat)) {
+      return { ok: false, error: vscode.l10n.t('Repeat must be a whole number from 1 to {0}.', MAX_REPEAT) };
+    }
+    return { ok: true, scenario, params: args.params, runtime: args.runtime, repeat: args.repeat ?? 1 };
   }
 
   /** The runtime asked for, else the setting; `auto` means Python when one is found, else Node. */
@@ -300,7 +306,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
   }
 
   runRequest(request: RunRequest): void {
-    void this.run({ scenario: request.scenario, runtime: request.runtime, params: request.params });
+    void this.run({ scenario: request.scenario, runtime: request.runtime, params: request.params, repeat: request.repeat });
   }
 
   cancel(): void {
