@@ -68,7 +68,8 @@ export function renderStuck(trace: Trace): string {
       out.push(`  ${name(t.lane)}: ${f ? `${f.file}:${f.line} in ${f.func}` : 'no stack'}${waits}`);
     }
     const cycle = v.stuck.deadlock?.length ? [...v.stuck.deadlock, v.stuck.deadlock[0]].map(name).join(' → ') : '';
-    if (v.stuck.summary || cycle) out.push(`  deadlock: ${v.stuck.summary || cycle}`);
+    // The summary is a whole sentence beginning "deadlock:"; the bare cycle gets the word added.
+    if (v.stuck.summary || cycle) out.push(`  ${v.stuck.summary || `deadlock: ${cycle}`}`);
   }
   return out.join('\n');
 }

@@ -58,7 +58,10 @@ export function buildStuck(events: StuckEvent[], lanes: LaneLookup): Stuck | und
       const next = cycle[(i + 1) % cycle.length];
       return `waits for ${objOf.get(id) ?? 'a lock'} held by ${lanes.nameOf(next)}`;
     });
-    stuck.summary = `deadlock: ${lanes.nameOf(cycle[0])} ${parts.join(', which ')}`;
+    stuck.summary =
+      cycle.length === 1
+        ? `deadlock: ${lanes.nameOf(cycle[0])} waits for ${objOf.get(cycle[0]) ?? 'a lock'}, which it holds itself (a Lock cannot be taken again by its holder; an RLock can)`
+        : `deadlock: ${lanes.nameOf(cycle[0])} ${parts.join(', which ')}`;
   }
   return stuck;
 }

@@ -66,7 +66,8 @@ export const FINDING_KEYS = {
   mostly: '{0}: the largest share of its lanes’ time was {1} ({2}).',
   gilProgram: '{0}: its threads waited for the GIL {1} of their time: CPU-bound threads take turns, one running Python code at a time.',
   lockContention: '{0}: its threads waited for locks {1} of their time.',
-  deadlock: '{0}: deadlock — {1}',
+  deadlock: '{0}: deadlock — each of these threads waits for a lock the next one holds: {1}.',
+  deadlockSelf: '{0}: deadlock — {1} waits for {2}, which it holds itself: a Lock cannot be taken again by the thread that holds it; an RLock can.',
   noisy: '{0} took from {1} to {2} over {3} runs, the widest spread here: differences smaller than that are noise.',
   generic: '{0}: {1} against {2}.',
 } as const;
@@ -237,12 +238,22 @@ function scenarioFindings(trace: Trace, figures: VariantFigures[]): Finding[] {
   return out;
 }
 
+/** A wait-for cycle in a timed-out run, named from the stuck report (lane names, the lock). */
+function deadlockFindings(f: VariantFigures, v: Trace['variants'][number] | undefined): Finding[] {
+  const cycle = v?.stuck?.deadlock;
+  if (!v || !cycle?.length) return [];
+  const name = (id: number): string => v.lanes.find((l) => l.id === id)?.name ?? `lane ${id}`;
+  if (cycle.length === 1) {
+    const lock = v.stuck?.threads.find((t) => t.lane === cycle[0])?.waitsFor ?? 'Lock';
+    return [find('deadlockSelf', [f.title, name(cycle[0]), lock], 'warning', f.id)];
+  }
+  return [find('deadlock', [f.title, [...cycle, cycle[0]].map(name).join(' → ')], 'warning', f.id)];
+}
+
 /** For a program of the learner's own: what its lanes mostly did, GIL turns, lock waits, a deadlock. */
 function programFindings(trace: Trace, figures: VariantFigures[]): Finding[] {
   const out: Finding[] = [];
   for (const f of figures) {
-    const v = trace.variants.find((x) => x.id === f.id);
-    if (v?.stuck?.summary) out.push(find('deadlock', [f.title, v.stuck.summary], 'warning', f.id));
     const part = largestPart(f);
     out.push(find('mostly', [f.title, { part }, { pct: f.share[part] }], 'point', f.id));
     if (threadsOnGil(trace, f) && f.workers > 1) out.push(find('gilProgram', [f.title, { pct: f.share['gil-wait'] }], 'point', f.id));
@@ -262,7 +273,9 @@ function noiseFindings(figures: VariantFigures[]): Finding[] {
 /** Every sentence the panel and the CLI state about a run, most important first. */
 export function findings(trace: Trace, figures: VariantFigures[]): Finding[] {
   const body = trace.scenario === 'program' ? programFindings(trace, figures) : scenarioFindings(trace, figures);
-  return [...machineFindings(trace, figures), ...body, ...noiseFindings(figures)];
+  // A deadlock explains a run before anything else does, a busy machine next.
+  const deadlocks = figures.flatMap((f) => deadlockFindings(f, trace.variants.find((v) => v.id === f.id)));
+  return [...deadlocks, ...machineFindings(trace, figures), ...body, ...noiseFindings(figures)];
 }
 
 export interface ArgFormat {

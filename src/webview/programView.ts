@@ -38,8 +38,8 @@ export function renderStuck(v: Variant, texts: Texts): HTMLElement | undefined {
   const t = texts.t.bind(texts);
   const parts: HTMLElement[] = [el('h5', { text: t('Where the threads were stuck when the run was stopped') })];
   const cycle = stuck.deadlock?.length ? [...stuck.deadlock, stuck.deadlock[0]].map((id) => laneName(v.lanes, id, t)).join(' → ') : '';
-  const summary = stuck.summary || cycle;
-  if (summary) parts.push(el('p', { className: 'bad', text: t('Deadlock: {0}', summary) }));
+  // The cycle by lane names reads in any language; the engine's English sentence stays in the trace.
+  if (cycle) parts.push(el('p', { className: 'bad', text: t('Deadlock: {0}', cycle) }));
   const inCycle = new Set(stuck.deadlock ?? []);
   const items = stuck.threads.map((th) => {
     const frame = th.frames[th.frames.length - 1];

@@ -132,6 +132,11 @@ const TABLE: Record<string, Trace> = {
   'a program that deadlocked': trace('program', [
     { id: 'program', wall: 5000, stuck: 'Thread-1 waits for lock_b held by Thread-2, which waits for lock_a held by Thread-1', lanes: [mainWaiting(5000), { at: 80, segs: [['lock-wait', 4920]] }, { at: 82, segs: [['lock-wait', 4918]] }] },
   ], PY),
+  'a Lock taken twice by its holder': (() => {
+    const t = trace('program', [{ id: 'program', wall: 3000, lanes: [mainWaiting(3000), { at: 80, segs: [['lock-wait', 2920]] }] }], PY);
+    t.variants[0].stuck = { threads: [{ lane: 1, frames: [], waitsFor: 'Lock (reentrant.py:34)', heldBy: 1 }], deadlock: [1] };
+    return t;
+  })(),
   'a CPU-bound program with threads': trace('program', [
     { id: 'program', wall: 2000, lanes: [mainWaiting(2000), { at: 80, segs: [['running', 900], ['gil-wait', 1000], ['done', 20]] }, { at: 82, segs: [['gil-wait', 950], ['running', 950], ['done', 18]] }] },
   ], PY),
@@ -198,6 +203,8 @@ describe('findings: every sentence true of its run', () => {
 
   it('reads a program of the learner: deadlock, GIL, where the time went; noise from repeats', () => {
     assert.deepEqual(rules('a program that deadlocked'), ['deadlock', 'mostly', 'lockContention']);
+    const self = findings(TABLE['a Lock taken twice by its holder'], variantFigures(TABLE['a Lock taken twice by its holder']))[0];
+    assert.equal(formatFinding(self, ENGLISH), 'program: deadlock — Thread-1 waits for Lock (reentrant.py:34), which it holds itself: a Lock cannot be taken again by the thread that holds it; an RLock can.');
     assert.deepEqual(rules('a CPU-bound program with threads'), ['mostly', 'gilProgram']);
     assert.ok(rules('repeated, noisy').includes('noisy'));
   });

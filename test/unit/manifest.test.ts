@@ -5,6 +5,7 @@
  * package.json at test time, so a link to a command nobody contributes fails here.
  */
 import { strict as assert } from 'node:assert';
+import { findExample } from '../../src/shared/examples';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -112,10 +113,24 @@ function checkLink(link: CommandLink): void {
       break;
     }
     case 'concurrencyLab.openProgram': {
+      if (a.example !== undefined) {
+        const example = findExample(a.example);
+        assert.ok(example, `${at}: unknown example`);
+        assert.ok(existsSync(join(ROOT, 'media/programs', example.language, example.file)), `${at}: ${example.file} is not shipped`);
+        break;
+      }
       assert.ok(SCENARIO_IDS.includes(a.scenario as never), `${at}: unknown scenario`);
       assert.ok(a.language === 'python' || a.language === 'node', `${at}: language must be python or node`);
       const file = a.language === 'python' ? `media/programs/python/${String(a.scenario)}.py` : `media/programs/node/${String(a.scenario)}.mjs`;
       assert.ok(existsSync(join(ROOT, file)), `${at}: ${file} does not exist`);
+      break;
+    }
+    case 'concurrencyLab.traceProgram': {
+      // [file or null for the editor's, { args, timeoutSeconds }]
+      assert.equal(first, null, `${at}: a link traces the program in the editor`);
+      const options = asRecord(link.args[1]);
+      assert.equal(typeof options.args, 'string', `${at}: args is the argument line`);
+      if (options.timeoutSeconds !== undefined) assert.ok(Number.isInteger(options.timeoutSeconds) && (options.timeoutSeconds as number) >= 1, `${at}: timeoutSeconds`);
       break;
     }
     case 'concurrencyLab.runMyProgram':

@@ -4,6 +4,7 @@
  * copy through the engine. The learner's edits are never overwritten without asking.
  */
 import * as vscode from 'vscode';
+import { findExample, type ExampleProgram } from '../../shared/examples';
 import { findScenario, PROGRAM_HELPERS, SCENARIO_IDS, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime } from '../../shared/trace';
 import { stepOfArgs, type LessonProgress } from '../lessonProgress';
@@ -67,13 +68,35 @@ export class ProgramCommands {
   }
 
   async openProgram(args?: unknown): Promise<vscode.Uri | undefined> {
+    if (isRecord(args) && args.example !== undefined) return this.openExample(args);
     const target = await this.target(args, vscode.l10n.t('Choose the program to open'));
     if (!target) return undefined;
     const { scenario } = target;
     const language = target.language ?? this.defaultLanguage();
-    const shippedDir = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', language);
     const fileName = `${scenario.id}.${FILE_EXTENSION[language]}`;
-    const copy = this.copyUri(scenario, language);
+    const copy = await this.copyAndOpen(language, fileName, this.copyUri(scenario, language));
+    if (!copy) return undefined;
+    await this.progress.record(scenario.section, 'opened');
+    await this.completeStepOf(args, scenario);
+    return copy;
+  }
+
+  /** An example program of a section (not a scenario): copied like the demos, then opened. */
+  private async openExample(args: Record<string, unknown>): Promise<vscode.Uri | undefined> {
+    const example: ExampleProgram | undefined = findExample(args.example);
+    if (!example) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Unknown example program {0}.', JSON.stringify(args.example) ?? ''));
+      return undefined;
+    }
+    const copy = await this.copyAndOpen(example.language, example.file, vscode.Uri.joinPath(this.learnerRoot(), example.language, example.file));
+    const step = stepOfArgs(args);
+    if (copy && step && step.section === example.section) await this.progress.completeStep(step);
+    return copy;
+  }
+
+  /** Copies a shipped program (and its helpers) to `copy`, asking before replacing the learner's edits, and opens it. */
+  private async copyAndOpen(language: Runtime, fileName: string, copy: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const shippedDir = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', language);
     try {
       const shipped = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(shippedDir, fileName));
       await this.copyHelpers(shippedDir, vscode.Uri.joinPath(copy, '..'), language);
@@ -91,13 +114,11 @@ export class ProgramCommands {
       }
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      this.log.error(`openProgram ${scenario.id}/${language}: ${reason}`);
+      this.log.error(`openProgram ${language}/${fileName}: ${reason}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not open the program {0}: {1}', fileName, reason));
       return undefined;
     }
     await vscode.window.showTextDocument(copy, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-    await this.progress.record(scenario.section, 'opened');
-    await this.completeStepOf(args, scenario);
     this.log.info(`opened ${copy.toString(true)}`);
     return copy;
   }

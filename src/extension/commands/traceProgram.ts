@@ -16,6 +16,9 @@ import { isRecord } from './pickers';
 export const TRACE_PROGRAM = 'concurrencyLab.traceProgram';
 export const TRACE_PROGRAM_WITH_ARGS = 'concurrencyLab.traceProgramWithArgs';
 
+/** The longest timeout a link may set; longer runs use the setting. */
+const MAX_LINK_TIMEOUT_S = 600;
+
 /** Lines of a failing program's output copied to the log (the panel has all of it). */
 const LOGGED_OUTPUT_LINES = 40;
 
@@ -48,7 +51,8 @@ export class TraceProgramCommands {
   }
 
   register(): vscode.Disposable[] {
-    // Menus pass the file first; a second argument `{ args: "…" }` (a link, a test) sets the arguments.
+    // Menus pass the file first; a second argument `{ args: "…", timeoutSeconds: N }` (a link, a
+    // test) sets the arguments and a timeout shorter than the setting's.
     return [
       vscode.commands.registerCommand(TRACE_PROGRAM, (target?: unknown, options?: unknown) => this.trace(target, options, false)),
       vscode.commands.registerCommand(TRACE_PROGRAM_WITH_ARGS, (target?: unknown, options?: unknown) => this.trace(target, options, true)),
@@ -86,7 +90,9 @@ export class TraceProgramCommands {
       return undefined;
     }
     this.log.info(`trace ${name}: arguments ${JSON.stringify(split.args)} (from ${chosen.source})`);
-    const outcome = await this.session.traceProgram({ file: uri.fsPath, args: split.args, cwd: workingFolder(uri), runtime });
+    const timeout = isRecord(options) ? options.timeoutSeconds : undefined;
+    const timeoutMs = typeof timeout === 'number' && timeout >= 1 && timeout <= MAX_LINK_TIMEOUT_S ? timeout * 1000 : undefined;
+    const outcome = await this.session.traceProgram({ file: uri.fsPath, args: split.args, cwd: workingFolder(uri), runtime, timeoutMs });
     if (outcome?.ok) this.reportEnd(outcome.trace, name);
     return outcome;
   }

@@ -43,7 +43,8 @@ export interface RunOptions {
 export const KEPT_RUNS = 20;
 
 /** A program to trace as the command decided it: the file, its words, its folder, its runtime. */
-export type ProgramToTrace = Pick<TraceSpec, 'file' | 'args' | 'cwd' | 'runtime'>;
+/** `timeoutMs` overrides the setting (a walkthrough link that shows a deadlock needs seconds, not a minute). */
+export type ProgramToTrace = Pick<TraceSpec, 'file' | 'args' | 'cwd' | 'runtime'> & { timeoutMs?: number };
 
 /** A run about to start, with what the notification, the log and a failure notice say about it. */
 interface Job {
@@ -154,7 +155,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
       args: [...program.args],
       // As for the demos: the interpreter already checked, by its real path (see run()).
       pythonPath: python?.ok ? python.python.executable : settings.pythonPath,
-      timeoutMs: settings.timeoutSeconds * 1000,
+      timeoutMs: program.timeoutMs ?? settings.timeoutSeconds * 1000,
       extensionRoot: this.context.extensionPath,
     };
     const name = path.basename(program.file);
