@@ -12,7 +12,7 @@ export { runScenario } from '../src/engine/runScenario';
 export { traceProgram } from '../src/engine/traceProgram';
 export { createRuntime } from '../src/engine/runtimes';
 export { TraceBuilder } from '../src/engine/traceBuilder';
-export { programArgs } from '../src/engine/variants';
+export { programArgs } from '../src/shared/variants';
 export { findPython } from '../src/engine/python/findPython';
 export { findScenario, validateParams } from '../src/shared/scenarios';
 export { RunController } from '../src/extension/run/runController';

@@ -13,7 +13,7 @@ import { ProcessTree, type ProgramExit } from './processTree';
 import type { ProgramCommand } from './runtime';
 import { SchedSampler } from './sampler';
 import { TraceBuilder, type TimedOutput } from './traceBuilder';
-import type { VariantSpec } from './variants';
+import type { VariantSpec } from '../shared/variants';
 
 export const OUTPUT_TAIL_CHARS = 64 * 1024;
 /** How long to wait for the last events and output after the program exits. */

@@ -17,7 +17,7 @@ import { findPackageRoot } from './packageRoot';
 import { runProgram, type ProgramRunResult } from './runProgram';
 import type { ProgramRuntime, RuntimeInfo } from './runtime';
 import { createRuntime, isRuntimeRegistered } from './runtimes';
-import { programArgs, variantsFor, type VariantSpec } from './variants';
+import { programArgs, variantsFor, type VariantSpec } from '../shared/variants';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 

@@ -13,7 +13,7 @@ import { LaneTracks, type LaneTrack, type RawInterval } from './laneTracks';
 import type { ProgramExit } from './processTree';
 import type { RunSample } from './sampler';
 import { buildStuck } from './stuckReport';
-import type { VariantSpec } from './variants';
+import type { VariantSpec } from '../shared/variants';
 
 export interface TimedEvent {
   event: ProgramEvent;

@@ -15,6 +15,8 @@ import { SCENARIOS, findScenario, validateParams, type ParamName, type ScenarioI
 import type { Runtime } from '../shared/trace';
 import { el } from './dom';
 import type { Texts } from './i18n';
+import type { Prediction } from './prediction';
+import { PredictionPicker } from './predictionView';
 
 type Field = VscodeTextfield | VscodeSingleSelect;
 
@@ -36,6 +38,10 @@ export class Controls {
   private readonly runButton: VscodeButton;
   private readonly cancelButton: VscodeButton;
   private readonly errors: HTMLElement;
+  /** Optional guesses per variant, made before Run (see predictionView.ts). */
+  private readonly prediction: PredictionPicker;
+  /** What the selects were last set to: their `value` reads empty until they are on the page. */
+  private shown: { scenario: ScenarioId; runtime: Runtime } = { scenario: 'gil', runtime: 'python' };
 
   constructor(
     private readonly texts: Texts,
@@ -76,8 +82,18 @@ export class Controls {
     this.cancelButton.addEventListener('click', () => this.onCancel());
     this.errors = el('ul', { className: 'errors', attrs: { role: 'alert', id: 'clab-errors' } });
     row.append(el('div', { className: 'buttons' }, this.runButton, this.cancelButton));
-    this.root = el('section', { className: 'controls', attrs: { 'aria-label': t('Run a demo') } }, row, this.errors);
+    this.prediction = new PredictionPicker(texts);
+    this.root = el('section', { className: 'controls', attrs: { 'aria-label': t('Run a demo') } }, row, this.errors, this.prediction.root);
     this.scenario.addEventListener('change', () => this.showScenario(this.scenario.value as ScenarioId, true));
+    // The variants to guess about follow the runtime, the lock mode and the pool sizes.
+    this.runtime.addEventListener('change', () => {
+      this.shown.runtime = this.runtime.value as Runtime;
+      this.showPrediction();
+    });
+    for (const { input } of this.fields.values()) {
+      input.addEventListener('change', () => this.showPrediction());
+      input.addEventListener('input', () => this.showPrediction());
+    }
     this.showScenario('gil', true);
   }
 
@@ -102,12 +118,23 @@ export class Controls {
     const info = findScenario(id);
     if (!info) return;
     this.scenario.value = id;
+    this.shown.scenario = id;
     for (const [name, { wrap, input }] of this.fields) {
       wrap.hidden = !info.params.includes(name);
       const value = values?.[name] ?? (reset ? info.defaults[name] : undefined);
       if (value !== undefined) input.value = Array.isArray(value) ? value.join(', ') : String(value);
     }
     this.clearErrors();
+    this.showPrediction();
+  }
+
+  private showPrediction(): void {
+    this.prediction.show(this.shown.scenario, this.shown.runtime, this.readParams());
+  }
+
+  /** The guesses made for a run that has just started; the picker then starts afresh for the next one. */
+  takePrediction(request: RunRequest): Prediction | undefined {
+    return this.prediction.take(request);
   }
 
   /** Reads the visible fields as the scenario's parameters, numbers parsed but not judged. */
@@ -155,6 +182,7 @@ export class Controls {
   /** Mirrors a run started elsewhere (the command or a walkthrough link). */
   showRequest(request: RunRequest): void {
     this.runtime.value = request.runtime;
+    this.shown.runtime = request.runtime;
     this.showScenario(request.scenario, true, request.params);
     this.repeat.value = String(request.repeat ?? 1);
   }
@@ -163,6 +191,8 @@ export class Controls {
     const python = this.runtime.querySelector<HTMLElement & { disabled: boolean }>('vscode-option[value="python"]');
     if (python) python.disabled = !pythonAvailable;
     this.runtime.value = pythonAvailable ? defaultRuntime : 'node';
+    this.shown.runtime = pythonAvailable ? defaultRuntime : 'node';
+    this.showPrediction();
   }
 
   setRunning(running: boolean): void {

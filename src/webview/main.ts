@@ -209,6 +209,9 @@ class App {
         break;
       case 'run-started':
         this.store.droppedOld = 0;
+        // The guesses on screen belong to this run; a run started elsewhere has none unless the
+        // learner made them for its scenario and runtime before it started.
+        this.store.start(msg.runId, msg.request, this.controls.takePrediction(msg.request));
         this.controls.showRequest(msg.request);
         this.controls.setRunning(true);
         this.failure.hidden = true;
@@ -221,12 +224,13 @@ class App {
         this.controls.setRunning(false);
         this.status.textContent = msg.trace.variants.length === 1 ? t('Finished: 1 variant measured.') : t('Finished: {0} variants measured.', msg.trace.variants.length);
         this.controls.showRequest({ scenario: msg.trace.scenario as RunRequest['scenario'], runtime: msg.trace.runtime, params: msg.trace.params });
-        this.store.add({ trace: msg.trace }, true);
+        this.store.add({ trace: msg.trace, prediction: this.store.takePending(msg.runId) }, true);
         this.fillRuns();
         this.showCurrent(since);
         break;
       case 'run-failed': {
         this.controls.setRunning(false);
+        const prediction = this.store.takePending(msg.runId);
         this.status.textContent = msg.cancelled ? t('Cancelled.') : t('The run failed.');
         const hint = msg.hint ? el('p', { text: msg.hint }) : '';
         this.failure.replaceChildren(el('p', { className: 'bad', text: msg.error }), hint);
@@ -234,7 +238,7 @@ class App {
         this.failure.hidden = false;
         // A partial trace joins the list but does not replace the results on screen.
         if (msg.trace && msg.trace.variants.length) {
-          this.store.add({ trace: msg.trace, failure: { error: msg.error, hint: msg.hint, cancelled: msg.cancelled } }, false);
+          this.store.add({ trace: msg.trace, failure: { error: msg.error, hint: msg.hint, cancelled: msg.cancelled }, prediction }, false);
           this.fillRuns();
         }
         break;

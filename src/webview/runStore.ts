@@ -2,9 +2,10 @@
  * The runs the panel keeps for comparison, newest last, persisted with the webview state so a
  * reload (or the panel moving to the background) shows them again before `init` arrives.
  */
-import { isTrace } from '../shared/protocol';
+import { isTrace, type RunRequest } from '../shared/protocol';
 import type { Trace } from '../shared/trace';
 import type { Host } from './host';
+import { parsePrediction, type Prediction } from './prediction';
 
 export interface RunFailure {
   error: string;
@@ -16,12 +17,32 @@ export interface RunEntry {
   trace: Trace;
   /** Set for the partial trace of a failed run. */
   failure?: RunFailure;
+  /** What the learner guessed before this run started, by variant id (only variants the trace has). */
+  prediction?: Prediction;
 }
+
+/** A prediction made for a run still under way, kept until its result arrives (the webview may be
+ *  torn down meanwhile: the extension then replays the run's start after `ready`). */
+export interface PendingPrediction {
+  runId: number;
+  /** Which run: a replayed start must name the same request, not just reuse a number. */
+  request: string;
+  scenario: string;
+  runtime: string;
+  /** When the run started (ISO), to know its trace if it arrives with `init` instead. */
+  at: string;
+  prediction: Prediction;
+}
+
+/** A run's trace says it started this long before or after its `run-started` arrived at the latest:
+ *  the clocks are one machine's, and the trace's start is taken as the program starts. */
+const PENDING_SLACK_MS = { before: 5_000, after: 60_000 };
 
 interface PersistedState {
   v: 1;
   runs: RunEntry[];
   selected: number;
+  pending?: PendingPrediction;
 }
 
 /** Keeps the comparison list bounded. */
@@ -37,12 +58,55 @@ function runKey(t: Trace): string {
   return `${t.scenario}|${t.runtime}|${t.startedAt}`;
 }
 
+export function requestKey(r: RunRequest): string {
+  return JSON.stringify([r.scenario, r.runtime, r.params, r.repeat ?? 1]);
+}
+
+/** A guess about a variant this trace lacks cannot be compared with anything: not kept. */
+function predictionFor(trace: Trace, prediction: Prediction | undefined): Prediction | undefined {
+  if (!prediction) return undefined;
+  const ids = new Set(trace.variants.map((v) => v.id));
+  return parsePrediction(Object.fromEntries(Object.entries(prediction).filter(([id]) => ids.has(id))));
+}
+
+/** One stored run rebuilt from what was checked; unknown fields are left behind. */
+function restoredEntry(e: Record<string, unknown>, trace: Trace): RunEntry {
+  const entry: RunEntry = { trace };
+  const f = e.failure;
+  if (f !== undefined) {
+    // Still a partial run when its failure record is damaged: the list must not call it complete.
+    const rec = isRecord(f) ? f : {};
+    entry.failure = { error: typeof rec.error === 'string' ? rec.error : '' };
+    if (typeof rec.hint === 'string') entry.failure.hint = rec.hint;
+    if (typeof rec.cancelled === 'boolean') entry.failure.cancelled = rec.cancelled;
+  }
+  const prediction = predictionFor(trace, parsePrediction(e.prediction));
+  if (prediction) entry.prediction = prediction;
+  return entry;
+}
+
+function restoredPending(v: unknown): PendingPrediction | undefined {
+  if (!isRecord(v) || typeof v.runId !== 'number' || !Number.isInteger(v.runId)) return undefined;
+  const { request, scenario, runtime, at } = v;
+  if (typeof request !== 'string' || typeof scenario !== 'string' || typeof runtime !== 'string' || typeof at !== 'string' || Number.isNaN(Date.parse(at))) return undefined;
+  const prediction = parsePrediction(v.prediction);
+  return prediction && { runId: v.runId, request, scenario, runtime, at, prediction };
+}
+
+/** Whether `t` is the trace of the run the pending prediction was made for. */
+function isPendingRun(p: PendingPrediction, t: Trace): boolean {
+  const gap = Date.parse(t.startedAt) - Date.parse(p.at);
+  return t.scenario === p.scenario && t.runtime === p.runtime && gap >= -PENDING_SLACK_MS.before && gap <= PENDING_SLACK_MS.after;
+}
+
 export class RunStore {
   entries: RunEntry[] = [];
   /** Index of the run shown; -1 when there is none. */
   selected = -1;
   /** Restored runs dropped because an earlier version saved them in an older trace schema. */
   droppedOld = 0;
+  /** The prediction for the run under way, if the learner made one. */
+  pending: PendingPrediction | undefined;
 
   constructor(private readonly host: Host) {}
 
@@ -61,22 +125,54 @@ export class RunStore {
       const schema = schemaOf(e);
       return typeof schema === 'number' && schema < 2;
     }).length;
-    this.entries = (runs.filter((e) => isTrace(e.trace)) as unknown as RunEntry[]).slice(-MAX_RUNS);
+    this.entries = runs.flatMap((e) => (isTrace(e.trace) ? [restoredEntry(e, e.trace)] : [])).slice(-MAX_RUNS);
+    this.pending = restoredPending(state.pending);
     const sel = typeof state.selected === 'number' ? state.selected : this.entries.length - 1;
     this.selected = Math.min(Math.max(sel, -1), this.entries.length - 1);
   }
 
-  /** The extension's runs join the restored ones (same run = same scenario, runtime and start). */
+  /**
+   * The extension's runs join the restored ones (same run = same scenario, runtime and start). A run
+   * that ended while the webview was torn down arrives here, not as a result: it takes the prediction
+   * made for it.
+   */
   mergeInit(traces: Trace[]): void {
     const known = new Set(this.entries.map((e) => runKey(e.trace)));
     const added = traces.filter((t) => !known.has(runKey(t))).map((trace): RunEntry => ({ trace }));
     if (!added.length) return;
+    const pending = this.pending;
+    const ran = pending && added.filter((e) => isPendingRun(pending, e.trace)).at(-1);
+    if (pending && ran) {
+      const prediction = predictionFor(ran.trace, pending.prediction);
+      if (prediction) ran.prediction = prediction;
+      this.pending = undefined;
+    }
     this.entries = [...this.entries, ...added].sort((a, b) => a.trace.startedAt.localeCompare(b.trace.startedAt)).slice(-MAX_RUNS);
     this.selected = this.entries.length - 1;
     this.persist();
   }
 
+  /**
+   * Notes the prediction for a run that has started. A start replayed after the webview was torn
+   * down comes with no guesses on screen: the saved prediction for that same run stays.
+   */
+  start(runId: number, request: RunRequest, prediction: Prediction | undefined): void {
+    const key = requestKey(request);
+    if (!prediction && this.pending?.runId === runId && this.pending.request === key) return;
+    this.pending = prediction && { runId, request: key, scenario: request.scenario, runtime: request.runtime, at: new Date().toISOString(), prediction };
+    this.persist();
+  }
+
+  /** The prediction made for this run, once: the run has ended. */
+  takePending(runId: number): Prediction | undefined {
+    const pending = this.pending;
+    this.pending = undefined;
+    return pending?.runId === runId ? pending.prediction : undefined;
+  }
+
   add(entry: RunEntry, select: boolean): void {
+    const prediction = predictionFor(entry.trace, entry.prediction);
+    entry = { trace: entry.trace, ...(entry.failure ? { failure: entry.failure } : {}), ...(prediction ? { prediction } : {}) };
     this.entries.push(entry);
     if (this.entries.length > MAX_RUNS) {
       this.entries.shift();
@@ -124,6 +220,7 @@ export class RunStore {
       first--;
     }
     const state: PersistedState = { v: 1, runs: this.entries.slice(first), selected: Math.max(-1, this.selected - first) };
+    if (this.pending) state.pending = this.pending;
     this.host.setState(state);
   }
 }

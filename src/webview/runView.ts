@@ -118,7 +118,7 @@ export class RunView {
     }
 
     const tables = el('section', { className: this.tablesShown ? 'tables' : 'tables sr-only', attrs: { 'aria-label': t('The timelines as tables') } }, renderLaneTables(this.series, this.texts));
-    this.root.append(renderSummary(trace, this.figures, this.texts), timingSection, timelineSection, tables);
+    this.root.append(renderSummary(trace, this.figures, this.texts, entry.prediction), timingSection, timelineSection, tables);
   }
 
   private chartFailed(err: unknown): void {

@@ -7,6 +7,8 @@ import { findings, formatFinding, PART_KEYS, type ArgFormat, type Finding } from
 import { el } from './dom';
 import { exitIsBad, exitText } from './programView';
 import type { Texts } from './i18n';
+import type { Prediction } from './prediction';
+import { renderPrediction } from './predictionView';
 
 /** The panel's formatting of a finding's numbers, in the learner's language. */
 export function panelFormat(texts: Texts): ArgFormat {
@@ -34,7 +36,7 @@ export function outcomeText(f: VariantFigures, texts: Texts): string {
   return parts.join(' · ');
 }
 
-export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Texts): HTMLElement {
+export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Texts, prediction?: Prediction): HTMLElement {
   const t = texts.t.bind(texts);
   const info = findScenario(trace.scenario);
   const program = trace.program ? [trace.program.path, ...trace.program.args].join(' ') : '';
@@ -79,11 +81,15 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
     const list = el('ul', {}, ...trace.problems.slice(0, 20).map((p) => el('li', { text: p })));
     notes.push(el('details', { className: 'note problems' }, el('summary', { text: t('The engine found {0} problems in this trace.', trace.problems.length) }), list));
   }
+  // What the learner guessed comes first: the comparison is the point of having guessed.
+  const tasks = trace.params.tasks;
+  const guessed = prediction && renderPrediction(prediction, figures, texts, typeof tasks === 'number' ? tasks : undefined);
   return el(
     'div',
     { className: 'summary' },
     el('h2', { text: title }),
     el('p', { className: 'env', text: envText.join(' · ') }),
+    guessed ?? '',
     el('ul', { className: 'lesson', attrs: { 'aria-label': t('What this run shows') } }, ...lessons),
     table,
     ...notes,

@@ -122,6 +122,8 @@ describe('demo panel webview (Chromium)', function () {
   it('shows a tooltip with lane, state, start and duration on hover', async () => {
     p = await harness.open();
     await showRun(p, fixtureTrace('gil'));
+    // Client coordinates: the timeline must be on screen for the pointer to reach it.
+    await p.page.locator('.timeline').nth(1).scrollIntoViewIfNeeded();
     const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'gil-wait'));
     assert.ok(at, 'a GIL-wait span of Thread-1 is visible');
     await p.page.mouse.move(at.x, at.y);
@@ -174,7 +176,7 @@ describe('demo panel webview (Chromium)', function () {
     assert.match((await p.page.locator('.summary-table td.bad, .summary-table td .bad').allTextContents()).join(' '), /stopped by signal SIGTERM/);
     // Stuck: each thread's innermost frame and what it waits for, and the deadlock cycle.
     const stuck = p.page.locator('.stuck');
-    assert.match((await stuck.locator('p.bad').textContent()) ?? '', /^Deadlock: Thread-1 \(transfer\) waits for Lock \(stuck_demo\.py:9\) held by Thread-2/);
+    assert.match((await stuck.locator('p.bad').textContent()) ?? '', /^Deadlock: Thread-1 \(transfer\) → Thread-2 \(transfer\) → Thread-1 \(transfer\)$/);
     const items = await stuck.locator('li').allTextContents();
     assert.deepEqual(items, [
       'MainThread — threading.py:1119 in join — waits for Thread-1 (transfer)',
@@ -233,6 +235,7 @@ describe('demo panel webview (Chromium)', function () {
     const before = await showRun(p, fixtureTrace('gil'));
     const full = before[0].xRange;
     assert.ok(before.every((v) => v.xRange[0] === full[0] && v.xRange[1] === full[1]), 'one time scale from the start');
+    await p.page.locator('.timeline').nth(1).scrollIntoViewIfNeeded();
     const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 1, 'running'));
     assert.ok(at);
     await p.page.mouse.move(at.x, at.y);
@@ -365,6 +368,184 @@ describe('demo panel webview (Chromium)', function () {
     p = await harness.open({ state });
     const drawn = await waitDrawn(p, 4);
     assert.deepEqual(drawn.map((v) => v.lanes.length), [2, 3, 5, 9]);
+  });
+
+  it('predict, then run: compares each guess with the measured speedup, marked in words, and keeps it with its run', async () => {
+    p = await harness.open({ theme: 'light', height: 1300 });
+    await p.send(init());
+    const picker = p.page.locator('#clab-predict');
+    assert.equal(await picker.isVisible(), true, 'offered under the controls');
+    assert.match((await picker.textContent()) ?? '', /Compared with Sequential: faster means a speedup of at least 1\.20×, slower at most 0\.83×/);
+    const pick = (id: string, value: string) => p.page.locator(`#clab-predict-${id}`).evaluate((el, v) => ((el as HTMLElement & { value: string }).value = v), value);
+    const picked = (id: string) => p.page.locator(`#clab-predict-${id}`).evaluate((el) => (el as HTMLElement & { value: string }).value);
+    assert.equal(await p.page.locator('#clab-predict-threads').isVisible(), false, 'folded: one line for whoever just presses Run');
+    await p.page.click('#clab-predict summary');
+    assert.equal(await p.page.locator('#clab-predict-threads').isVisible(), true);
+    assert.equal(await picked('threads'), 'none', 'no prediction unless the learner makes one');
+    const face = () => p.page.locator('#clab-predict-threads').evaluate((el) => el.shadowRoot?.querySelector('.text')?.textContent);
+    assert.equal(await face(), 'No prediction', 'the select shows its choice');
+    await pick('threads', 'faster');
+    await pick('processes', 'faster');
+    // Another thread count keeps the guesses; they are about the same variants.
+    await p.page.locator('#clab-threads').evaluate((el) => {
+      (el as HTMLInputElement).value = '3';
+      el.dispatchEvent(new Event('input'));
+    });
+    assert.equal(await picked('threads'), 'faster');
+    await p.page.click('#clab-run');
+    const run = (await p.posted()).filter((m) => m.type === 'run').at(-1) as { request: unknown } | undefined;
+    assert.ok(run, 'Run posts as before');
+    await p.send({ type: 'run-started', runId: 7, request: run.request });
+    assert.equal(await picked('threads'), 'none', 'a guess is for one run: the picker starts afresh');
+    assert.equal(await face(), 'No prediction');
+    await p.page.screenshot({ path: 'test-results/webview/prediction-picker-gil.png', clip: { x: 0, y: 0, width: 1100, height: 260 } });
+    await p.send({ type: 'run-result', runId: 7, trace: fixtureTrace('gil') });
+    await waitDrawn(p, 3);
+    assert.equal(await face(), 'No prediction', 'still readable after the result');
+    const result = p.page.locator('.summary .prediction-result');
+    const lines = await result.locator('li').allTextContents();
+    // The fixture: threads take about as long as sequential (GIL), processes about half.
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[0], /^Threads: you said faster — measured 0\.\d\d×, about the same ✗ wrong$/);
+    assert.match(lines[1], /^Processes: you said faster — measured 1\.\d\d×, faster ✓ right$/);
+    assert.equal(await result.locator('h3').textContent(), 'Your prediction: 1 of 2 right');
+    assert.equal(await result.locator('li.wrong .mark').getAttribute('class'), 'mark bad');
+    assert.match((await result.textContent()) ?? '', /at least 1\.20×, slower at most 0\.83×/, 'the bands are stated beside the verdict');
+    const first = await p.page.evaluate(() => document.querySelector('.summary')!.firstElementChild!.nextElementSibling!.nextElementSibling!.className);
+    assert.equal(first, 'prediction-result', 'at the top of the summary, under the run title');
+    mkdirSync('test-results/webview', { recursive: true });
+    await p.page.screenshot({ path: 'test-results/webview/prediction-light.png', fullPage: true });
+    // A run started elsewhere (a walkthrough link) with no guesses made has no prediction.
+    const pool = { ...fixtureTrace('pool'), startedAt: '2026-11-27T08:05:00.000Z' };
+    await p.send({ type: 'run-started', runId: 8, request: { scenario: 'pool', runtime: 'python', params: {} } });
+    await p.send({ type: 'run-result', runId: 8, trace: pool });
+    await waitDrawn(p, 4);
+    assert.equal(await p.page.locator('.prediction-result').count(), 0);
+    // Picking the earlier run shows the prediction made for it.
+    const choose = (i: number) =>
+      p.page.evaluate((n) => {
+        const select = document.querySelector('#clab-runs') as HTMLElement & { value: string };
+        select.value = String(n);
+        select.dispatchEvent(new Event('change'));
+      }, i);
+    await choose(0);
+    await waitDrawn(p, 3);
+    assert.deepEqual(await p.page.locator('.prediction-result li').allTextContents(), lines);
+    // Reloaded from the saved state, with junk in it: the good prediction stays, the junk goes.
+    const saved = await p.page.waitForFunction(() => {
+      const state = (window as unknown as { __state?: { runs?: { prediction?: unknown }[] } }).__state;
+      return state?.runs?.length === 2 && state.runs[0].prediction && state;
+    });
+    const state = (await saved.jsonValue()) as { runs: Record<string, unknown>[]; selected: number };
+    assert.deepEqual(state.runs[0].prediction, { threads: 'faster', processes: 'faster' }, 'stored with its run');
+    state.runs[1].prediction = { 'pool-2': 'maybe', 'pool-4': 7, 'no-such-variant': 'faster', constructor: 'slower' };
+    state.runs[1].junk = { huge: 'x'.repeat(100) };
+    await p.close();
+    p = await harness.open({ state: { ...state, selected: 1 } });
+    await waitDrawn(p, 4);
+    assert.equal(await p.page.locator('.prediction-result').count(), 0, 'a stored prediction of junk is dropped');
+    await choose(0);
+    await waitDrawn(p, 3);
+    assert.deepEqual(await p.page.locator('.prediction-result li').allTextContents(), lines);
+    // Saved again on the pick: what was dropped stays dropped.
+    const resaved = await p.page.waitForFunction(() => {
+      const s = (window as unknown as { __state: { selected: number; runs: Record<string, unknown>[] } }).__state;
+      return s.selected === 0 && s.runs;
+    });
+    const runs = (await resaved.jsonValue()) as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(runs[1]), ['trace'], 'unknown fields are not kept');
+    assert.deepEqual(runs[0].prediction, { threads: 'faster', processes: 'faster' });
+    await p.close();
+    // In Chinese, with the glossary's words for the variants and the verdict.
+    const zh = JSON.parse(readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8')) as Record<string, string>;
+    p = await harness.open({ theme: 'dark', height: 1300 });
+    await p.send({ ...init(), strings: zh, locale: 'zh-cn' });
+    await p.page.click('#clab-predict summary');
+    assert.match((await p.page.locator('#clab-predict').textContent()) ?? '', /与顺序执行相比：加速比不低于 1\.20× 算更快/);
+    await pick('threads', 'same');
+    await pick('processes', 'slower');
+    await p.send({ type: 'run-started', runId: 1, request: { scenario: 'gil', runtime: 'python', params: {} } });
+    await p.send({ type: 'run-result', runId: 1, trace: fixtureTrace('gil') });
+    await waitDrawn(p, 3);
+    const zhLines = await p.page.locator('.prediction-result li').allTextContents();
+    assert.match(zhLines[0], /^线程：你猜差不多——实测 0\.\d\d×，差不多 ✓ 猜对了$/);
+    assert.match(zhLines[1], /^进程：你猜更慢——实测 1\.\d\d×，更快 ✗ 猜错了$/);
+    await p.page.screenshot({ path: 'test-results/webview/prediction-zh-cn.png', fullPage: true });
+  });
+
+  it('predict, then run: a prediction survives the panel being torn down while its run is under way', async () => {
+    const request = { scenario: 'gil', runtime: 'python', params: { threads: 2, scale: 1 } };
+    const guessAndStart = async (runId: number) => {
+      await p.send(init());
+      await p.page.click('#clab-predict summary');
+      await p.page.locator('#clab-predict-processes').evaluate((el) => ((el as HTMLElement & { value: string }).value = 'slower'));
+      await p.send({ type: 'run-started', runId, request });
+      const saved = await p.page.waitForFunction((id) => {
+        const state = (window as unknown as { __state?: { pending?: { runId: number } } }).__state;
+        return state?.pending?.runId === id && state;
+      }, runId);
+      const state = await saved.jsonValue();
+      await p.close();
+      p = await harness.open({ state });
+    };
+    const said = /^Processes: you said slower — measured 1\.\d\d×, faster ✗ wrong$/;
+    // The start is replayed after the reload, then the result comes as usual.
+    p = await harness.open();
+    await guessAndStart(4);
+    await p.send(init());
+    await p.send({ type: 'run-started', runId: 4, request });
+    await p.send({ type: 'run-result', runId: 4, trace: fixtureTrace('gil') });
+    await waitDrawn(p, 3);
+    assert.match((await p.page.locator('.prediction-result li').allTextContents()).join('\n'), said);
+    await p.close();
+    // The run ended while the panel was away: its trace comes with init.
+    p = await harness.open();
+    await guessAndStart(5);
+    await p.send(init([{ ...fixtureTrace('gil'), startedAt: new Date().toISOString() }]));
+    await waitDrawn(p, 3);
+    assert.match((await p.page.locator('.prediction-result li').allTextContents()).join('\n'), said);
+    // Another run that was not the one predicted for gets nothing.
+    await p.send({ type: 'run-started', runId: 6, request });
+    await p.send({ type: 'run-result', runId: 6, trace: { ...fixtureTrace('gil'), startedAt: '2026-11-27T09:00:00.000Z' } });
+    await p.page.waitForFunction(() => window.__clabTest.runs() === 2);
+    await waitDrawn(p, 3);
+    assert.equal(await p.page.locator('.prediction-result').count(), 0);
+  });
+
+  it('predict, then run: the race asks whether the balance comes out exact (themes and Chinese, screenshots)', async () => {
+    mkdirSync('test-results/webview', { recursive: true });
+    const request = { scenario: 'race', runtime: 'python', params: { threads: 16, tasks: 100, lock: 'both', scale: 1 } };
+    const zh = JSON.parse(readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8')) as Record<string, string>;
+    for (const theme of ['light', 'dark', 'high-contrast', 'zh-cn'] as const) {
+      p = await harness.open({ theme: theme === 'zh-cn' ? 'light' : theme, height: 1100 });
+      await p.send(theme === 'zh-cn' ? { ...init(), strings: zh, locale: 'zh-cn' } : init());
+      await p.page.locator('#clab-scenario').evaluate((el) => {
+        (el as HTMLElement & { value: string }).value = 'race';
+        el.dispatchEvent(new Event('change'));
+      });
+      await p.page.click('#clab-predict summary');
+      const options = await p.page.locator('#clab-predict-no-lock vscode-option').allTextContents();
+      if (theme !== 'zh-cn') {
+        assert.deepEqual(options, ['No prediction', 'exactly 100', 'less than 100']);
+        assert.match((await p.page.locator('#clab-predict').textContent()) ?? '', /Will the final balance be exactly 100, or less\?/);
+      }
+      for (const id of ['no-lock', 'lock']) await p.page.locator(`#clab-predict-${id}`).evaluate((el) => ((el as HTMLElement & { value: string }).value = 'exact'));
+      await p.page.screenshot({ path: `test-results/webview/prediction-picker-${theme}.png`, clip: { x: 0, y: 0, width: 1100, height: 260 } });
+      // Started from the palette after the guesses were made: they count for it.
+      await p.send({ type: 'run-started', runId: 3, request });
+      await p.send({ type: 'run-result', runId: 3, trace: fixtureTrace('race') });
+      await waitDrawn(p, 2);
+      const lines = await p.page.locator('.prediction-result li').allTextContents();
+      if (theme === 'zh-cn') {
+        assert.deepEqual(lines, ['不加锁：你猜正好 100——实测 37，少于 100 ✗ 猜错了', '加锁：你猜正好 100——实测 100，正好 100 ✓ 猜对了']);
+        assert.equal(await p.page.locator('.prediction-result h3').textContent(), '你的预测：2 个中猜对了 1 个');
+      } else {
+        assert.deepEqual(lines, ['Without a lock: you said exactly 100 — measured 37, less than 100 ✗ wrong', 'With a lock: you said exactly 100 — measured 100, exactly 100 ✓ right']);
+        assert.equal(await p.page.locator('.prediction-result .hint').count(), 0, 'no speed bands for a balance');
+      }
+      await p.page.screenshot({ path: `test-results/webview/prediction-race-${theme}.png`, fullPage: true });
+      await p.close();
+    }
   });
 
   it('follows theme changes, localizes by English key, and shows the data as tables', async () => {

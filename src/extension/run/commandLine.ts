@@ -3,7 +3,7 @@
  * the extension. Pure (no `vscode`).
  */
 import * as path from 'node:path';
-import { programArgs, variantsFor } from '../../engine/variants';
+import { programArgs, variantsFor } from '../../shared/variants';
 import { findScenario, validateParams } from '../../shared/scenarios';
 import { joinArgs } from './programArgs';
 import type { RunSpec, TraceSpec } from './runController';

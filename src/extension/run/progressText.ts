@@ -1,6 +1,6 @@
 /**
  * The engine reports progress as "<variant title> (i/n)" in English (it knows no languages); the
- * titles are few and fixed (src/engine/variants.ts), so they are looked up in the l10n bundle here.
+ * titles are few and fixed (src/shared/variants.ts), so they are looked up in the l10n bundle here.
  * The webview can use the same keys for the variant names in its charts.
  */
 import * as vscode from 'vscode';

@@ -3,7 +3,7 @@
  * (never from the run itself): which variants, and how many lanes each one draws.
  */
 import { findScenario, validateParams, type ScenarioId, type ScenarioParams } from '../../../src/shared/scenarios';
-import { variantsFor } from '../../../src/engine/variants';
+import { variantsFor } from '../../../src/shared/variants';
 import type { Runtime } from '../../../src/shared/trace';
 
 export interface ExpectedVariant {

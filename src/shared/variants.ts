@@ -1,11 +1,12 @@
 /**
  * Which variants each scenario's program runs, per runtime. The engine starts the program once per
  * variant with `--variant ID` (so variants never compete for cores) and the flags of `programArgs`.
+ * Pure and shared: the panel reads the list too, to offer a prediction per variant before a run.
  */
-import type { ParamName, ScenarioId, ScenarioParams } from '../shared/scenarios';
+import type { ParamName, ScenarioId, ScenarioParams } from './scenarios';
+import type { Runtime } from './trace';
 
 const PARAM_NAMES: readonly ParamName[] = ['threads', 'tasks', 'scale', 'lock', 'pools'];
-import type { Runtime } from '../shared/trace';
 
 export interface VariantSpec {
   id: string;
