@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { descendantsOf, killProcessTree } from '../../src/extension/run/processTree';
 import { RunController, STOP_GRACE_MS, type RunLogger } from '../../src/extension/run/runController';
+import { privateFixtures, waitFor } from '../fixtures/engine/procs';
 
 const dir = mkdtempSync(join(tmpdir(), 'clab-host-'));
 const trace = { schema: 2, scenario: 'download', runtime: 'node', params: {}, env: { platform: 'linux', cpus: 2, node: 'v20' }, startedAt: 'x', variants: [] };
@@ -139,6 +140,26 @@ describe('extension run controller', () => {
   });
 
   const realHost = resolve(__dirname, '../../../dist/engineHost.js');
+  it('a closed panel lets the host stop its runs: even a process that left the tree ends', async function () {
+    if (!existsSync(realHost) || process.platform !== 'linux') this.skip(); // the sweep reads /proc
+    this.timeout(60_000);
+    const fixtures = privateFixtures('doublefork.mjs');
+    const pidFile = join(fixtures, 'grandchild.pid');
+    const controller = new RunController(realHost, quietLog());
+    const run = controller.start(
+      { scenario: 'race', runtime: 'node', params: { lock: 'on' }, programPath: join(fixtures, 'doublefork.mjs'), extensionRoot: resolve(__dirname, '../../..') },
+      () => undefined,
+    );
+    assert.ok(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== ''), 'the grandchild started');
+    const orphan = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(alive(orphan));
+    controller.stop();
+    const outcome = await run.done;
+    assert.equal(outcome.ok, false);
+    assert.ok(await waitFor(() => !alive(orphan), STOP_GRACE_MS + 5000), `pid ${orphan} outlived the run`);
+    await controller.dispose();
+  });
+
   it('runs a real scenario through dist/engineHost.js', async function () {
     if (!existsSync(realHost)) this.skip();
     this.timeout(60_000);

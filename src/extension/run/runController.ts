@@ -43,6 +43,9 @@ export interface ActiveRun {
 
 /** How long a host may take to stop after `cancel` (or after its result) before its tree is killed. */
 export const STOP_GRACE_MS = 2000;
+/** How long a host being shut down with the extension may take to stop its runs before it is killed
+ *  (VS Code allows deactivation a few seconds). */
+const SHUTDOWN_GRACE_MS = 1000;
 /** Extra time beyond the engine's own timeout before the extension stops waiting for the host. */
 const WATCHDOG_SLACK_MS = 10_000;
 const OUTPUT_TAIL = 64 * 1024;
@@ -150,7 +153,13 @@ export class RunController {
 
     const kill = () => {
       stopRequested = true;
-      void killProcessTree(child.pid);
+      // SIGTERM first: the host's shutdown stops every process of its runs, even those that left
+      // the tree (it finds them by the run's marker); retire() kills the tree if it lingers.
+      try {
+        child.kill('SIGTERM');
+      } catch {
+        // Already gone.
+      }
       fail('cancelled', t('The run was stopped because the panel closed or the extension stopped.'));
     };
 
@@ -170,12 +179,26 @@ export class RunController {
     this.active?.kill();
   }
 
-  /** Kills every host this controller started, right now (extension deactivated or disposed). */
+  /** Stops every host this controller started (extension deactivated or disposed): each gets
+   *  SHUTDOWN_GRACE_MS to stop its runs itself, then its tree is killed. */
   async dispose(): Promise<void> {
     this.active?.kill();
     const children = [...this.lingering];
     this.lingering.clear();
-    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? killProcessTree(c.pid) : undefined)));
+    await Promise.all(children.map((c) => this.stopHost(c)));
+  }
+
+  private async stopHost(child: ChildProcess): Promise<void> {
+    const running = () => child.exitCode === null && child.signalCode === null;
+    if (!running()) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (running()) await killProcessTree(child.pid);
   }
 
   private send(child: ChildProcess, msg: ToHost): void {
