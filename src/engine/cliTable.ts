@@ -100,9 +100,20 @@ export function renderBreakdown(figures: VariantFigures[]): string {
 
 /** The run's findings, one per line, chosen from its numbers. */
 export function renderFindings(trace: Trace, figures: VariantFigures[] = variantFigures(trace)): string {
-  return findings(trace, figures)
-    .map((f) => `${f.tone === 'warning' ? '! ' : '• '}${formatFinding(f, ENGLISH)}`)
-    .join('\n');
+  const said = findings(trace, figures);
+  const lines = said.map((f) => `${f.tone === 'warning' ? '! ' : '• '}${formatFinding(f, ENGLISH)}`);
+  const busy = said.some((f) => f.rule === 'busyOthers' || f.rule === 'busyCoreWait');
+  const scenario = SCENARIOS.find((s) => s.id === trace.scenario);
+  if (busy && scenario && !(Number(trace.params.repeat) > 1)) {
+    const flags = scenario.params.flatMap((name) => {
+      const value = trace.params[name];
+      if (value === undefined || value === scenario.defaults[name] || (Array.isArray(value) && String(value) === String(scenario.defaults[name]))) return [];
+      if (name === 'lock') return value === 'off' ? ['--no-lock'] : value === 'on' ? ['--lock'] : [];
+      return [`--${name}`, Array.isArray(value) ? value.join(',') : String(value)];
+    });
+    lines.push(`  to compare medians of three runs: concurrency-lab run ${[scenario.id, '--runtime', trace.runtime, ...flags, '--repeat', '3'].join(' ')}`);
+  }
+  return lines.join('\n');
 }
 
 function spreadText(v: Variant): string {

@@ -173,6 +173,12 @@ export class Controls {
     return [];
   }
 
+  /** Starts `request` as if the learner had filled the controls with it and pressed Run. */
+  submitRequest(request: RunRequest): string[] {
+    this.showRequest(request);
+    return this.submit();
+  }
+
   private clearErrors(): void {
     this.errors.replaceChildren();
     for (const { input } of this.fields.values()) input.removeAttribute('invalid');

@@ -124,10 +124,14 @@ class App {
       button('CSV', () => void this.save('csv'), 'clab-export-csv'),
       button(t('Chrome trace'), () => void this.save('chrome-trace'), 'clab-export-trace'),
     );
-    this.view = new RunView(this.texts, (err) => {
-      this.dropCurrent(err);
-      this.showCurrent();
-    });
+    this.view = new RunView(
+      this.texts,
+      (err) => {
+        this.dropCurrent(err);
+        this.showCurrent();
+      },
+      (request) => this.controls.submitRequest(request),
+    );
     const header = el('header', {}, el('h1', { text: t('Concurrency Lab') }), this.status);
     this.root.replaceChildren(header, this.controls.root, this.failure, toolbar, this.view.root);
     this.fillRuns();

@@ -11,6 +11,7 @@ import { MARK_LABEL, STATE_HINT_LABEL, STATE_LABEL } from './labels';
 import { buildVariantSeries, type VariantSeries } from './laneData';
 import { exitIsBad, exitText, renderOutput, renderStuck } from './programView';
 import type { RunEntry } from './runStore';
+import type { RunRequest } from '../shared/protocol';
 import { renderSummary } from './summaryView';
 import { renderLaneTables } from './tables';
 import { paintSwatch, readTheme, type Theme } from './theme';
@@ -39,6 +40,8 @@ export class RunView {
   constructor(
     private readonly texts: Texts,
     private readonly onFailed: (err: unknown) => void = () => undefined,
+    /** Starts a run (the summary's "run again" offer on a busy machine). */
+    private readonly onRerun?: (request: RunRequest) => void,
   ) {
     this.root = el('main', { className: 'run-view' });
     this.resizeObserver = new ResizeObserver(() => {
@@ -118,7 +121,7 @@ export class RunView {
     }
 
     const tables = el('section', { className: this.tablesShown ? 'tables' : 'tables sr-only', attrs: { 'aria-label': t('The timelines as tables') } }, renderLaneTables(this.series, this.texts));
-    this.root.append(renderSummary(trace, this.figures, this.texts, entry.prediction), timingSection, timelineSection, tables);
+    this.root.append(renderSummary(trace, this.figures, this.texts, entry.prediction, this.onRerun), timingSection, timelineSection, tables);
   }
 
   private chartFailed(err: unknown): void {

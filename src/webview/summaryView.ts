@@ -1,4 +1,5 @@
 /** The latest (or picked) run in words and numbers: a table of variants and the lesson's point. */
+import type { RunRequest } from '../shared/protocol';
 import { findScenario } from '../shared/scenarios';
 import type { Trace } from '../shared/trace';
 import type { BreakdownPart } from '../shared/breakdown';
@@ -36,7 +37,18 @@ export function outcomeText(f: VariantFigures, texts: Texts): string {
   return parts.join(' · ');
 }
 
-export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Texts, prediction?: Prediction): HTMLElement {
+/** Repetitions offered when a busy machine is named: enough for a median that one spike cannot move. */
+export const RERUN_REPEAT = 3;
+
+/** The request that runs `trace`'s scenario again, `repeat` times; undefined for a traced program. */
+export function rerunRequest(trace: Trace, repeat: number): RunRequest | undefined {
+  const info = findScenario(trace.scenario);
+  if (!info) return undefined;
+  const params = Object.fromEntries(Object.entries(trace.params).filter(([k]) => (info.params as readonly string[]).includes(k)));
+  return { scenario: info.id, runtime: trace.runtime, params, repeat };
+}
+
+export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Texts, prediction?: Prediction, onRerun?: (request: RunRequest) => void): HTMLElement {
   const t = texts.t.bind(texts);
   const info = findScenario(trace.scenario);
   const program = trace.program ? [trace.program.path, ...trace.program.args].join(' ') : '';
@@ -71,7 +83,15 @@ export function renderSummary(trace: Trace, figures: VariantFigures[], texts: Te
     );
   });
   const table = el('table', { className: 'summary-table' }, el('caption', { text: t('Variants of this run (speedup against {0})', figures[0]?.title ?? '') }), el('thead', {}, head), el('tbody', {}, ...rows));
-  const lessons = findings(trace, figures).map((f) => el('li', { className: f.tone, text: formatLesson(f, texts) }));
+  const said = findings(trace, figures);
+  const lessons = said.map((f) => el('li', { className: f.tone, text: formatLesson(f, texts) }));
+  const busy = said.findIndex((f) => f.rule === 'busyOthers' || f.rule === 'busyCoreWait');
+  const again = rerunRequest(trace, RERUN_REPEAT);
+  if (busy >= 0 && again && onRerun) {
+    const button = el('vscode-button', { text: t('Run again {0} times and compare medians', RERUN_REPEAT), attrs: { secondary: '', id: 'clab-rerun' } });
+    button.addEventListener('click', () => onRerun(again));
+    lessons[busy].append(' ', button);
+  }
   const notes: HTMLElement[] = [];
   if (trace.env.stateMethod === 'none') {
     notes.push(el('p', { className: 'note', text: t('This machine could not read per-thread CPU accounting: time spent waiting for a core or for the GIL shows as running.') }));

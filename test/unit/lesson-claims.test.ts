@@ -56,7 +56,9 @@ describe('the lesson claims, on a busy and on a quiet machine', function () {
       const rules = saidTruly(trace);
       assert.equal(rules[0], 'busyOthers', `said: ${rules.join(', ')}`);
       assert.ok(!rules.includes('parallel') || variantFigures(trace).some((f) => f.speedup > 1.3), 'no "ran at once" without a speedup');
-      assert.match(renderVariantTable(trace), /The machine was busy: other programs used \d+\.\d cores/);
+      const text = renderVariantTable(trace);
+      assert.match(text, /The machine was busy: other programs used \d+\.\d cores/);
+      assert.match(text, new RegExp(`to compare medians of three runs: concurrency-lab run ${scenario} --runtime ${runtime} --scale 0\\.5 --repeat 3`), 'offers a rerun');
     });
 
     it(`${scenario} on ${runtime}: on a quiet machine the lesson holds`, async function () {

@@ -335,6 +335,15 @@ describe('demo panel webview (Chromium)', function () {
     const first = p.page.locator('.lesson li').first();
     assert.equal(await first.getAttribute('class'), 'warning');
     assert.match((await first.textContent()) ?? '', /^The machine was busy: other programs used 1\.2 cores/);
+    // The offer to run again: same scenario and parameters, three times, medians compared.
+    await p.page.click('#clab-rerun');
+    const posted = parseFromWebview((await p.posted()).filter((m) => m.type === 'run').at(-1));
+    assert.ok(posted.ok && posted.value.type === 'run', 'a run was posted');
+    if (posted.ok && posted.value.type === 'run') {
+      assert.equal(posted.value.request.scenario, busy.scenario);
+      assert.equal(posted.value.request.repeat, 3);
+      assert.deepEqual(posted.value.request.params, Object.fromEntries(Object.entries(busy.params).filter(([k]) => ['threads', 'scale'].includes(k))));
+    }
     await showRun(p, fixtureTrace('gil'), 2);
     assert.equal(await p.page.locator('.lesson li.warning').count(), 0, 'a quiet run gets no warning');
   });
