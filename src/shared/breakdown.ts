@@ -29,16 +29,33 @@ export interface Breakdown {
   runtimeStartUs: number;
 }
 
-/** A lane counts as doing work when it has any span other than done or idle. */
-function didWork(v: Variant, lane: Lane): boolean {
-  return v.spans.some((s) => s.lane === lane.id && s.state !== 'done' && s.state !== 'idle' && s.end > s.start);
+/** States in which a lane is not doing the variant's work: finished, idle, or waiting for others. */
+const NOT_WORK: ReadonlySet<string> = new Set(['done', 'idle', 'join-wait']);
+
+/** A lane's time doing the work (computing, or waiting for what the work needs). */
+function activeUs(v: Variant, lane: Lane): number {
+  let us = 0;
+  for (const s of v.spans) if (s.lane === lane.id && !NOT_WORK.has(s.state) && s.end > s.start) us += s.end - s.start;
+  return us;
 }
 
+/** A lane is a work lane when it was active at least this share of the busiest lane's time: a
+ *  helper thread that ran for a moment (a queue's feeder, a pool's manager) does not count. */
+const WORK_SHARE = 0.25;
+
+/** The lanes that did the variant's work: the threads, workers or processes, or the main thread
+ *  when it worked alone. A main thread that mostly waited for the others is not one of them. */
 export function workLanes(v: Variant): Lane[] {
-  const others = v.lanes.filter((l) => l.kind !== 'main' && didWork(v, l));
-  if (others.length) return others;
-  const mains = v.lanes.filter((l) => l.kind === 'main');
-  return mains.length ? mains : v.lanes.slice(0, 1);
+  const active = new Map(v.lanes.map((l) => [l.id, activeUs(v, l)]));
+  const most = Math.max(0, ...active.values());
+  if (most === 0) {
+    const mains = v.lanes.filter((l) => l.kind === 'main');
+    return mains.length ? mains : v.lanes.slice(0, 1);
+  }
+  const busy = v.lanes.filter((l) => (active.get(l.id) ?? 0) >= WORK_SHARE * most);
+  const others = busy.filter((l) => l.kind !== 'main');
+  // The main thread counts only when it did the work alone (the sequential variant).
+  return others.length ? others : busy;
 }
 
 function emptyParts(): Record<BreakdownPart, number> {
