@@ -1,8 +1,10 @@
 /**
- * Runs the Node scenario programs (media/programs/node/<scenario>.mjs) with the Node that runs the
- * engine. Inside VS Code that is the editor's Electron binary, which behaves as plain Node only with
- * ELECTRON_RUN_AS_NODE set, so the command always sets it.
+ * Runs Node programs with the Node that runs the engine: the lesson's (media/programs/node/<scenario>.mjs)
+ * and any other. Inside VS Code that is the editor's Electron binary, which behaves as plain Node
+ * only with ELECTRON_RUN_AS_NODE set, so every command sets it. The automatic tracer is preloaded
+ * through NODE_OPTIONS, which every Worker and Node child process of the run inherits.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ScenarioId } from '../shared/scenarios';
@@ -11,6 +13,38 @@ import type { ProgramCommand, ProgramRuntime, RuntimeInfo, RuntimeOptions } from
 
 /** worker_threads with resourceLimits and AbortSignal.timeout are used by the programs. */
 const MIN_NODE_MAJOR = 18;
+/** How many of a program's own modules are read to see whether it traces itself. */
+const MAX_SCANNED_MODULES = 50;
+const MAX_SCANNED_BYTES = 1 << 20;
+
+/**
+ * True when the program, or a module it imports from beside it, speaks the event protocol itself
+ * (it reads CLAB_TRACE: an explicit `labtrace.mjs` program, or a hand-written client). Such a
+ * program is run without the preload, so its threads are not drawn twice. Static imports and
+ * `new URL('./x', import.meta.url)` (a Worker's or child's file) are followed; what cannot be read
+ * counts as plain.
+ */
+export function tracesItself(program: string): boolean {
+  const seen = new Set<string>();
+  const queue = [path.resolve(program)];
+  while (queue.length && seen.size < MAX_SCANNED_MODULES) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    let text: string;
+    try {
+      if (fs.statSync(file).size > MAX_SCANNED_BYTES) continue; // a bundle or data, not the program's own code
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (text.includes('CLAB_TRACE')) return true;
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      queue.push(path.resolve(path.dirname(file), m[1]));
+    }
+  }
+  return false;
+}
 
 export class NodeRuntime implements ProgramRuntime {
   readonly id = 'node' as const;
@@ -29,20 +63,25 @@ export class NodeRuntime implements ProgramRuntime {
     return path.join(this.opts.extensionRoot, 'media', 'programs', 'node', `${scenario}.mjs`);
   }
 
+  /** The environment that loads the automatic tracer in every thread and Node process of the run. */
+  private tracedEnv(): Record<string, string> {
+    const preload = pathToFileURL(path.join(this.opts.extensionRoot, 'media', 'programs', 'node', 'autotrace.mjs')).href;
+    const inherited = process.env.NODE_OPTIONS;
+    return { ELECTRON_RUN_AS_NODE: '1', NODE_OPTIONS: `--import=${preload}${inherited ? ` ${inherited}` : ''}` };
+  }
+
+  /** The lesson programs are plain code, traced by the preload like any other program. */
   command(info: RuntimeInfo, program: string, args: string[]): ProgramCommand {
     return {
       command: info.executable,
       args: [program, ...args],
       cwd: path.dirname(program),
-      env: { ELECTRON_RUN_AS_NODE: '1' },
+      env: tracesItself(program) ? { ELECTRON_RUN_AS_NODE: '1' } : this.tracedEnv(),
     };
   }
 
   traceCommand(info: RuntimeInfo, file: string, args: string[], cwd: string): ProgramCommand {
-    const preload = pathToFileURL(path.join(this.opts.extensionRoot, 'media', 'programs', 'node', 'autotrace.mjs')).href;
-    const inherited = process.env.NODE_OPTIONS;
-    // Through NODE_OPTIONS the preload reaches every Worker and every Node child process too.
-    const nodeOptions = `--import=${preload}${inherited ? ` ${inherited}` : ''}`;
-    return { command: info.executable, args: [file, ...args], cwd, env: { ELECTRON_RUN_AS_NODE: '1', NODE_OPTIONS: nodeOptions } };
+    const env = tracesItself(path.resolve(cwd, file)) ? { ELECTRON_RUN_AS_NODE: '1' } : this.tracedEnv();
+    return { command: info.executable, args: [file, ...args], cwd, env };
   }
 }

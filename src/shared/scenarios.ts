@@ -50,7 +50,7 @@ export interface ScenarioInfo {
  *  (checked by a test against the programs' imports). Python's import none: they are plain code. */
 export const PROGRAM_HELPERS: Record<Runtime, readonly string[]> = {
   python: [],
-  node: ['autotrace-channel.mjs', 'common.mjs', 'cpubound.mjs', 'cpu-task.mjs', 'labtrace.mjs'],
+  node: ['common.mjs', 'cpubound.mjs', 'cpu-task.mjs'],
 };
 
 const base: ScenarioParams = { threads: 2, tasks: 2, scale: 1, lock: 'both', pools: [1, 2, 4, 8] };

@@ -139,8 +139,10 @@ function checkStream(run: Traced): void {
       if (e.k === 'state' || e.k === 'mark' || e.k === 'end') assert.ok(announced.has(e.lane), `${e.k} on an announced lane: ${JSON.stringify(e)}`);
     }
   }
-  const keys = lanes(run).map((l) => l.lane);
+  // A lane is said again only by its parent, to add the daemon flag (worker.unref()).
+  const keys = lanes(run).filter((l) => l.daemon === undefined).map((l) => l.lane);
   assert.equal(new Set(keys).size, keys.length, 'lane keys are unique across the run');
+  for (const again of lanes(run).filter((l) => l.daemon !== undefined)) assert.ok(keys.includes(again.lane), `${again.name} was announced first`);
 }
 
 describe('automatic Node tracer (--import autotrace.mjs)', function () {
@@ -174,6 +176,8 @@ if (isMainThread) {
     assert.equal(run.stdout, 'workers done\n');
     checkStream(run);
     assert.equal(run.connections.length, 3, 'one connection per thread');
+    const clocks = run.connections.map((c) => JSON.stringify(c.events[1]));
+    assert.equal(new Set(clocks).size, 1, 'the threads of one process send one clock measurement: one offset, true order across lanes');
     const main = laneNamed(run, /^main \(workers\.mjs\)$/);
     const busy = laneNamed(run, /^Worker \d+ \(workers\.mjs\)$/);
     const light = laneNamed(run, /^light one$/);
@@ -236,12 +240,60 @@ if (isMainThread) {
     const sleeps = intervals(run, worker).filter(([s, a, b]) => s === 'sleeping' && b > a);
     assert.equal(sleeps.length, 1, 'the wait that timed out was a sleep');
     assert.match(String(sleeps[0][3]?.note), /timed out after 50 ms/);
+    assert.equal(sleeps[0][3]?.obj, undefined, 'a sleep waits on nothing');
     assert.equal(sleeps[0][3]?.where, 'atomics.mjs:12');
     // It waited until the main thread stored 1, after its 400 ms timer: most of the worker's life.
     assert.ok(share(run, worker, ['lock-wait']) > 0.5, `lock-wait share ${share(run, worker, ['lock-wait'])}`);
     // Meanwhile the main thread slept on its timer.
     const slept = share(run, main, ['sleeping'], start, end);
     assert.ok(slept > 0.5, `main slept ${slept} of the worker's wait`);
+  });
+
+  it('marks an unref()ed worker daemon (it is cut off), and shows the wait for ref’d workers the script leaves behind as a join', async () => {
+    const file = write(
+      'daemons.mjs',
+      `import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+if (isMainThread) {
+  const forever = new Worker(new URL(import.meta.url), { workerData: null, name: 'forever' });
+  const brief = new Worker(new URL(import.meta.url), { workerData: 600, name: 'brief' });
+  await Promise.all([once(forever, 'online'), once(brief, 'online')]);
+  forever.unref();
+  await sleep(100);
+  console.log('script done');
+} else {
+  const end = workerData === null ? Infinity : Date.now() + workerData;
+  while (Date.now() < end) await sleep(20);
+}
+`,
+    );
+    const run = await traced(file);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'script done\n');
+    checkStream(run);
+    const lanesOf = (name: string) => lanes(run).filter((l) => l.name === name);
+    const forever = lanesOf('forever');
+    assert.equal(forever.length, 2, 'announced by the worker, then again by its parent with the flag');
+    assert.equal(forever[0].daemon, undefined);
+    assert.equal(forever[1].daemon, true);
+    assert.ok(time(forever[1]) >= time(forever[0]), 'the flag comes after the worker’s own announcement');
+    assert.equal(onLane(run, forever[0], 'end').length, 0, 'a daemon is cut off: no end');
+    const [brief] = lanesOf('brief');
+    assert.equal(brief.daemon, undefined);
+    assert.equal(onLane(run, brief, 'end').length, 1);
+    // While the script waited for the workers to come online, main was idle (it waited for an event),
+    // not joining; once the script was done, the ref’d worker alone kept it alive: a join.
+    const main = laneNamed(run, /^main /);
+    const joins = intervals(run, main).filter(([s]) => s === 'join-wait');
+    assert.ok(joins.length >= 1, 'main joins the ref’d worker');
+    for (const [, , , e] of joins) {
+      assert.equal(e?.obj, 'brief', 'only the ref’d worker is waited for');
+      assert.match(String(e?.note), /keeps the event loop alive/);
+    }
+    const briefEnd = time(onLane(run, brief, 'end')[0]);
+    assert.ok(joins[0][1] < briefEnd && joins.at(-1)![2] >= briefEnd - 5e6, 'the join lasts until the worker ends');
+    assert.ok(onLane(run, main, 'mark').some((m) => m.m === 'join' && m.note === 'brief'));
   });
 
   it('gives a forked Node child its own lane (kind process) and a sync child call a join-wait', async () => {

@@ -1,7 +1,9 @@
 /**
- * The Node scenario programs on their own: untraced they run as plain lesson programs; traced they
- * speak the event protocol of src/shared/events.ts to a collector. The collector here is a tiny
- * stand-in written in the test, so these tests need no engine.
+ * The Node scenario programs on their own: untraced they run as plain lesson programs; traced by the
+ * preload (autotrace.mjs through NODE_OPTIONS, as the engine runs them) they speak the event
+ * protocol of src/shared/events.ts to a collector with one lane per thread and process. The explicit
+ * API (labtrace.mjs) is checked on the annotated copies kept in test/fixtures/node/annotated. The
+ * collector is a tiny stand-in written in the test, so these tests need no engine.
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
@@ -9,10 +11,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NodeRuntime, tracesItself } from '../../src/engine/nodeRuntime';
+import type { ScenarioId } from '../../src/shared/scenarios';
 import { TinyCollector, type Connection, type JsonEvent } from '../fixtures/tinyCollector';
 
 const PROGRAMS = path.resolve(__dirname, '../../../media/programs/node');
+/** The lesson programs as written for the explicit API (the shipped ones are plain code now). */
+const ANNOTATED = path.resolve(__dirname, '../../../test/fixtures/node/annotated');
+const PRELOAD = pathToFileURL(path.join(PROGRAMS, 'autotrace.mjs')).href;
 const TOKEN = 'test-token';
+const LESSONS: ScenarioId[] = ['parallel', 'download', 'daemon', 'race', 'pool', 'gil'];
 
 interface ProgramRun {
   code: number | null;
@@ -20,10 +28,10 @@ interface ProgramRun {
   stderr: string;
 }
 
-function runNode(file: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ProgramRun> {
+function runNode(file: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, dir = PROGRAMS): Promise<ProgramRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve(PROGRAMS, file), ...args], {
-      env: { ...process.env, CLAB_TRACE: '', ...env },
+    const child = spawn(process.execPath, [path.resolve(dir, file), ...args], {
+      env: { ...process.env, CLAB_TRACE: '', CLAB_TRACE_ROOT: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -51,11 +59,18 @@ interface TracedRun extends ProgramRun {
   events: Event[];
 }
 
-/** Runs a program against a minimal collector: answers hello with sync, records every line. */
-async function runTraced(file: string, args: string[]): Promise<TracedRun> {
+/**
+ * Runs a program against a minimal collector: answers hello with sync, records every line. `preload`:
+ * traced by autotrace.mjs as the engine runs a plain program; otherwise by its own labtrace calls.
+ */
+async function runTraced(file: string, args: string[], how: 'preload' | 'explicit'): Promise<TracedRun> {
   const collector = await TinyCollector.start();
   try {
-    const run = await runNode(file, args, collector.env(TOKEN));
+    const inherited = process.env.NODE_OPTIONS;
+    const env = how === 'preload' ? { ...collector.env(TOKEN), NODE_OPTIONS: `--import=${PRELOAD}${inherited ? ` ${inherited}` : ''}` } : collector.env(TOKEN);
+    const run = await runNode(file, args, env, 60_000, how === 'preload' ? PROGRAMS : ANNOTATED);
+    // A connection's last lines can trail the process's exit by a moment.
+    await new Promise((r) => setTimeout(r, 200));
     const connections = collector.connections;
     const events = connections
       .flatMap((c) => c.events.slice(2))
@@ -75,7 +90,7 @@ const time = (e: Event): number => (typeof e.t === 'number' ? e.t : 0);
  * and end names a lane announced before, on the same connection; nothing follows a lane's end;
  * lanes carry pid and, on Linux, the native tid; variants open before they close.
  */
-function checkStream(run: TracedRun): void {
+function checkStream(run: TracedRun, variants = true): void {
   assert.equal(run.code, 0, run.stderr);
   assert.ok(run.connections.length >= 1, 'the program connected');
   for (const conn of run.connections) {
@@ -92,7 +107,8 @@ function checkStream(run: TracedRun): void {
       assert.ok(e.k !== 'hello' && e.k !== 'clock', `${e.k} only once, first`);
       if (e.k === 'lane') {
         assert.equal(e.pid, hello.pid, 'lane pid is the process that sent it');
-        if (process.platform === 'linux') assert.equal(typeof e.tid, 'number', `lane ${e.name} has a tid`);
+        // (a lane said again, e.g. with its daemon flag, need not repeat the tid)
+        if (process.platform === 'linux' && e.daemon === undefined) assert.equal(typeof e.tid, 'number', `lane ${e.name} has a tid`);
         open.add(e.lane as string);
       } else if (e.k === 'state' || e.k === 'mark' || e.k === 'end') {
         assert.ok(open.has(e.lane as string), `${e.k} on an announced lane: ${JSON.stringify(e)}`);
@@ -109,10 +125,16 @@ function checkStream(run: TracedRun): void {
       assert.ok((e.wall as number) > 0);
     }
   }
-  assert.ok(opened.length >= 1, 'at least one variant');
+  if (variants) assert.ok(opened.length >= 1, 'at least one variant');
+  else assert.equal(opened.length, 0, 'the preload sends no variants: the engine runs one per process');
 }
 
-const lanes = (run: TracedRun) => run.events.filter((e) => e.k === 'lane');
+/** Each lane once, as the engine folds it: a lane event said again updates the first one. */
+function lanes(run: TracedRun): Event[] {
+  const byKey = new Map<unknown, Event>();
+  for (const e of run.events) if (e.k === 'lane') byKey.set(e.lane, { ...byKey.get(e.lane), ...e });
+  return [...byKey.values()];
+}
 const onLane = (run: TracedRun, laneId: unknown, k: string) => run.events.filter((e) => e.lane === laneId && e.k === k);
 
 describe('Node scenario programs, untraced', function () {
@@ -133,6 +155,13 @@ describe('Node scenario programs, untraced', function () {
     });
   }
 
+  it('imports no tracer: plain lesson code, and its helpers are plain too', () => {
+    for (const file of [...LESSONS.map((id) => `${id}.mjs`), 'common.mjs', 'cpubound.mjs', 'cpu-task.mjs']) {
+      const text = fs.readFileSync(path.join(PROGRAMS, file), 'utf8');
+      assert.doesNotMatch(text, /labtrace|autotrace|CLAB_TRACE|\btrace\.\w+\(/, `${file} is plain lesson code`);
+    }
+  });
+
   it('runs one variant with --variant and refuses an unknown one', async () => {
     const one = await runNode('download.mjs', ['--variant', 'threads', '--scale', '0.2']);
     assert.match(one.stdout, /== Worker per download ==/);
@@ -143,9 +172,151 @@ describe('Node scenario programs, untraced', function () {
   });
 });
 
-describe('Node scenario programs, traced', function () {
+describe('Node lesson programs, traced by the preload alone', function () {
+  this.timeout(120_000);
+
+  it('are run by the engine with the preload; a program that speaks the protocol itself is not', async () => {
+    const root = path.resolve(PROGRAMS, '../../..');
+    const runtime = new NodeRuntime({ extensionRoot: root });
+    const info = await runtime.prepare();
+    for (const id of LESSONS) {
+      const cmd = runtime.command(info, runtime.programPath(id), ['--variant', 'x']);
+      assert.equal(cmd.env?.NODE_OPTIONS?.split(' ')[0], `--import=${PRELOAD}`, id);
+      assert.equal(cmd.env?.ELECTRON_RUN_AS_NODE, '1');
+    }
+    // An annotated copy imports labtrace.mjs, which reads CLAB_TRACE: its own lanes only.
+    assert.equal(tracesItself(path.join(ANNOTATED, 'race.mjs')), true);
+    assert.equal(tracesItself(path.join(ANNOTATED, 'gil.mjs')), true, 'through cpubound.mjs');
+    assert.equal(runtime.command(info, path.join(ANNOTATED, 'race.mjs'), []).env?.NODE_OPTIONS, undefined);
+    assert.equal(tracesItself(path.join(PROGRAMS, 'gil.mjs')), false);
+    assert.equal(tracesItself(path.join(PROGRAMS, 'no-such-file.mjs')), false);
+  });
+
+  /** The state events of a lane as [state, start, end, event], up to its end (or the last event). */
+  function intervals(run: TracedRun, laneId: unknown): [string, number, number, Event][] {
+    const out: [string, number, number, Event][] = [];
+    let cur: [string, number, Event] | undefined;
+    for (const e of run.events) {
+      if (e.lane !== laneId || (e.k !== 'state' && e.k !== 'end')) continue;
+      if (cur) out.push([cur[0], cur[1], time(e), cur[2]]);
+      cur = e.k === 'state' ? [String(e.s), time(e), e] : undefined;
+    }
+    return out;
+  }
+
+  /** One lane per thread and process, each announced on its own connection, none twice. */
+  function oneLanePerThread(run: TracedRun): void {
+    const announced = new Map<unknown, Event>();
+    for (const conn of run.connections) {
+      const own = conn.events.filter((e) => e.k === 'lane');
+      assert.ok(own.length >= 1, 'each connection announces its thread');
+      for (const l of own) if (!announced.has(l.lane)) announced.set(l.lane, l);
+    }
+    assert.equal(announced.size, run.connections.length, `one lane per connection: ${[...announced.values()].map((l) => l.name).join(', ')}`);
+  }
+
+  it('download: a lane per worker thread, named by the program; each download is a sleep at least as long as asked', async () => {
+    const run = await runTraced('download.mjs', ['--variant', 'threads', '--tasks', '3', '--scale', '0.3'], 'preload');
+    checkStream(run, false);
+    oneLanePerThread(run);
+    assert.match(run.stdout, /== Worker per download ==/);
+    const workers = lanes(run).filter((l) => l.kind === 'worker');
+    assert.deepEqual(workers.map((w) => w.name).sort(), ['Worker-1', 'Worker-2', 'Worker-3']);
+    if (process.platform === 'linux') assert.ok(workers.every((w) => w.tid !== w.pid), 'workers run on their own OS threads');
+    for (const w of workers) {
+      const sleeps = intervals(run, w.lane).filter(([s]) => s === 'sleeping');
+      assert.equal(sleeps.length, 1, `${w.name}: one download`);
+      const [, start, end, state] = sleeps[0];
+      const requestedMs = Number(/timed out after ([\d.]+) ms/.exec(String(state.note))?.[1]);
+      assert.ok(requestedMs > 0, `the requested time travels on the sleep: ${state.note}`);
+      assert.ok(end - start >= requestedMs * 1e6 * 0.98, `slept ${end - start} ns for ${requestedMs} ms`);
+      assert.equal(onLane(run, w.lane, 'end').length, 1);
+    }
+    const main = lanes(run).find((l) => l.kind === 'main');
+    const joins = intervals(run, main?.lane).filter(([s]) => s === 'join-wait');
+    assert.ok(joins.some(([, , , e]) => /^Worker-\d$/.test(String(e.obj))), 'main joins the workers');
+  });
+
+  it('race with the lock: the balance printed is exact; the lock is a wait in the program, one worker in it at a time', async () => {
+    const run = await runTraced('race.mjs', ['--variant', 'lock', '--threads', '4', '--tasks', '12', '--scale', '0.5'], 'preload');
+    checkStream(run, false);
+    oneLanePerThread(run);
+    assert.match(run.stdout, /Balance: 12 \(expected 12\)/);
+    const lockLine = fs.readFileSync(path.join(PROGRAMS, 'race.mjs'), 'utf8').split('\n').findIndex((l) => l.includes('Atomics.wait(this.cells, SERVING')) + 1;
+    const workers = lanes(run).filter((l) => l.kind === 'worker');
+    assert.equal(workers.length, 4);
+    const all = workers.flatMap((w) => intervals(run, w.lane));
+    const lockWaits = all.filter(([s, , , e]) => s === 'lock-wait' && e.where === `race.mjs:${lockLine}`);
+    assert.ok(lockWaits.length >= 1, 'some worker waited for the lock where the program waits for it');
+    assert.ok(lockWaits.every(([, , , e]) => e.obj === 'Atomics.wait'));
+    // The pause of a deposit happens only while holding the lock: never two at once.
+    const pauses = all.filter(([s]) => s === 'sleeping');
+    assert.equal(pauses.length, 12, 'one pause per deposit');
+    const edges = pauses.flatMap(([, a, b]) => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    let inside = 0;
+    for (const [, d] of edges) assert.ok((inside += d) <= 1, 'one worker at a time inside the lock');
+  });
+
+  it('daemon: unref() makes daemon lanes that never end; ref’d workers end before the process does', async () => {
+    const cut = await runTraced('daemon.mjs', ['--variant', 'daemon', '--scale', '0.3'], 'preload');
+    checkStream(cut, false);
+    oneLanePerThread(cut);
+    const daemons = lanes(cut).filter((l) => l.daemon === true);
+    assert.deepEqual(daemons.map((l) => l.name).sort(), ['Ping-1', 'Pong-2'], 'the daemon flag, said again once the worker called unref()');
+    assert.ok(daemons.every((l) => onLane(cut, l.lane, 'end').length === 0), 'cut off: no end');
+
+    const kept = await runTraced('daemon.mjs', ['--variant', 'non-daemon', '--scale', '0.3'], 'preload');
+    checkStream(kept, false);
+    oneLanePerThread(kept);
+    assert.match(kept.stdout, /ended on their own/);
+    const workers = lanes(kept).filter((l) => l.kind === 'worker');
+    assert.ok(workers.length === 2 && workers.every((l) => l.daemon === undefined));
+    const main = lanes(kept).find((l) => l.kind === 'main');
+    const mainEnd = time(onLane(kept, main?.lane, 'end')[0]);
+    // Nothing in the program waits for them: the ref’d workers keep the loop alive, a join all the same.
+    const waited = intervals(kept, main?.lane).filter(([s, , , e]) => s === 'join-wait' && /keeps the event loop alive/.test(String(e.note)));
+    assert.ok(waited.length >= 1, 'main waits for its ref’d workers');
+    for (const w of workers) {
+      const end = time(onLane(kept, w.lane, 'end')[0]);
+      assert.ok(waited[0][1] < end && end <= mainEnd, 'workers outlive main’s own work; the process waits for them');
+    }
+  });
+
+  it('pool: the lanes share the tasks; workers with nothing to do sit idle', async () => {
+    const run = await runTraced('pool.mjs', ['--variant', 'pool-4', '--tasks', '3', '--scale', '1'], 'preload');
+    checkStream(run, false);
+    oneLanePerThread(run);
+    const workers = lanes(run).filter((l) => l.kind === 'worker');
+    assert.equal(workers.length, 4);
+    const tasks = workers.map((w) => intervals(run, w.lane).filter(([s]) => s === 'sleeping').length);
+    assert.equal(tasks.reduce((a, b) => a + b, 0), 3, 'each task is one sleep on a worker');
+    // At least one of the four never gets a task: it waits for work from its start to the shutdown.
+    const spare = workers.filter((_, i) => tasks[i] === 0);
+    assert.ok(spare.length >= 1);
+    for (const w of spare) {
+      const idle = intervals(run, w.lane).filter(([s]) => s === 'idle').reduce((sum, [, a, b]) => sum + b - a, 0);
+      assert.ok(idle >= 50e6, `${w.name} sat idle ${idle} ns (a task takes 200 ms)`);
+    }
+  });
+
+  it('processes: every child connects on its own with a process lane, and ends before its parent', async () => {
+    const run = await runTraced('parallel.mjs', ['--variant', 'processes', '--threads', '2', '--scale', '0.1'], 'preload');
+    checkStream(run, false);
+    oneLanePerThread(run);
+    assert.equal(run.connections.length, 3, 'the program and its two children');
+    const processLanes = lanes(run).filter((l) => l.kind === 'process');
+    assert.equal(processLanes.length, 2);
+    assert.ok(processLanes.every((l) => /^process \d+ \(cpu-task\.mjs\)$/.test(String(l.name))));
+    const main = lanes(run).find((l) => l.kind === 'main');
+    assert.ok(processLanes.every((l) => l.pid !== main?.pid));
+    const mainEnd = time(onLane(run, main?.lane, 'end')[0]);
+    assert.ok(processLanes.every((l) => time(onLane(run, l.lane, 'end')[0]) < mainEnd), 'children end before the parent');
+  });
+});
+
+describe('Node lesson programs with the explicit API (annotated copies)', function () {
   it('download: one lane per worker, requested times as task marks, sleeps at least that long', async () => {
-    const run = await runTraced('download.mjs', ['--variant', 'threads', '--tasks', '3', '--scale', '0.3']);
+    const run = await runTraced('download.mjs', ['--variant', 'threads', '--tasks', '3', '--scale', '0.3'], 'explicit');
     checkStream(run);
     const workers = lanes(run).filter((l) => l.kind === 'worker');
     assert.equal(workers.length, 3);
@@ -167,7 +338,7 @@ describe('Node scenario programs, traced', function () {
   it('race without a lock: the outcome shows lost updates', async () => {
     let last: Event | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const run = await runTraced('race.mjs', ['--variant', 'no-lock', '--threads', '4', '--tasks', '20', '--scale', '0.5']);
+      const run = await runTraced('race.mjs', ['--variant', 'no-lock', '--threads', '4', '--tasks', '20', '--scale', '0.5'], 'explicit');
       checkStream(run);
       last = run.events.find((e) => e.k === 'outcome');
       assert.ok(last, 'an outcome event');
@@ -179,7 +350,7 @@ describe('Node scenario programs, traced', function () {
   });
 
   it('race with the lock: exact balance, and one holder at a time', async () => {
-    const run = await runTraced('race.mjs', ['--variant', 'lock', '--threads', '4', '--tasks', '12', '--scale', '0.5']);
+    const run = await runTraced('race.mjs', ['--variant', 'lock', '--threads', '4', '--tasks', '12', '--scale', '0.5'], 'explicit');
     checkStream(run);
     const outcome = run.events.find((e) => e.k === 'outcome');
     assert.deepEqual([outcome?.expected, outcome?.actual, outcome?.ok], [12, 12, true]);
@@ -195,7 +366,7 @@ describe('Node scenario programs, traced', function () {
   });
 
   it('processes: every child connects on its own with a process lane', async () => {
-    const run = await runTraced('parallel.mjs', ['--variant', 'processes', '--threads', '2', '--scale', '0.1']);
+    const run = await runTraced('parallel.mjs', ['--variant', 'processes', '--threads', '2', '--scale', '0.1'], 'explicit');
     checkStream(run);
     assert.equal(run.connections.length, 3, 'the program and its two children');
     const processLanes = lanes(run).filter((l) => l.kind === 'process');
@@ -207,13 +378,13 @@ describe('Node scenario programs, traced', function () {
   });
 
   it('daemon: daemon lanes never end (cut off); non-daemon lanes end before the variant does', async () => {
-    const cut = await runTraced('daemon.mjs', ['--variant', 'daemon', '--scale', '0.3']);
+    const cut = await runTraced('daemon.mjs', ['--variant', 'daemon', '--scale', '0.3'], 'explicit');
     checkStream(cut);
     const daemons = lanes(cut).filter((l) => l.daemon === true);
     assert.equal(daemons.length, 2);
     assert.ok(daemons.every((l) => onLane(cut, l.lane, 'end').length === 0));
 
-    const kept = await runTraced('daemon.mjs', ['--variant', 'non-daemon', '--scale', '0.3']);
+    const kept = await runTraced('daemon.mjs', ['--variant', 'non-daemon', '--scale', '0.3'], 'explicit');
     checkStream(kept);
     const workers = lanes(kept).filter((l) => l.kind === 'worker');
     assert.ok(workers.length === 2 && workers.every((l) => l.daemon === false));
@@ -226,7 +397,7 @@ describe('Node scenario programs, traced', function () {
   });
 
   it('pool: N lanes share the tasks and sit idle between them', async () => {
-    const run = await runTraced('pool.mjs', ['--variant', 'pool-2', '--tasks', '5', '--scale', '0.2']);
+    const run = await runTraced('pool.mjs', ['--variant', 'pool-2', '--tasks', '5', '--scale', '0.2'], 'explicit');
     checkStream(run);
     const workers = lanes(run).filter((l) => l.kind === 'worker');
     assert.equal(workers.length, 2);
@@ -260,7 +431,7 @@ describe('Node scenario programs, traced', function () {
         trace.endLane();
       }`,
     );
-    const run = await runTraced(script, []).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const run = await runTraced(script, [], 'explicit').finally(() => fs.rmSync(dir, { recursive: true, force: true }));
     checkStream(run);
     const workerLane = lanes(run).find((l) => l.kind === 'worker');
     assert.equal(onLane(run, workerLane?.lane, 'mark').length, 20000, 'every event of the exited worker arrived');

@@ -10,7 +10,7 @@ describe('learner programs', () => {
     assert.ok(copy, 'a copy was made');
     const shipped = vscode.Uri.joinPath(extension().extensionUri, 'media', 'programs', 'node', 'download.mjs');
     assert.deepEqual(await vscode.workspace.fs.readFile(copy), await vscode.workspace.fs.readFile(shipped));
-    await vscode.workspace.fs.stat(vscode.Uri.joinPath(copy, '..', 'labtrace.mjs'));
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(copy, '..', 'common.mjs'));
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), copy.toString());
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder && vscode.workspace.isTrusted) assert.ok(copy.path.startsWith(`${folder.uri.path}/concurrency-lab/`));

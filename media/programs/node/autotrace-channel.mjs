@@ -8,6 +8,17 @@ import net from 'node:net';
 
 const HANDSHAKE_TIMEOUT_MS = 5000;
 
+/** @typedef {{ t0: number, t1: number, te: number }} ClockSample */
+
+/** The clock measurement this thread sent (its own, or the one it was given). */
+/** @type {ClockSample | undefined} */
+let sent;
+
+/** What this thread's handshake sent as `clock`, to hand on to the threads it starts. */
+export function measuredClock() {
+  return sent;
+}
+
 /** Monotonic clock in ns, the clock every event is stamped with. */
 export function now() {
   return Number(process.hrtime.bigint());
@@ -24,12 +35,18 @@ export function parseAddress(address) {
 
 /**
  * hello → sync → clock. The offset comes from t0 (before hello), the engine's time in sync and
- * t1 (when sync arrived); the engine takes the midpoint of t0 and t1. Resolves with the connected
- * socket, no longer read: the caller decides what to do with later engine lines.
- * @param {string} host @param {number} port @param {string} token
+ * t1 (when sync arrived); the engine takes the midpoint of t0 and t1, so its error is up to half the
+ * round trip (milliseconds on a busy machine). `inherited`: the measurement the thread that started
+ * this one sent, on the same clock (one process); sent instead of ours, so all the threads of a
+ * process share one offset and their events keep their true order across lanes. With it there is
+ * nothing to measure: hello and clock go out at once and the engine's sync line is left to the
+ * caller's reader, so a Worker does not wait a round trip before its program starts.
+ * Resolves with the connected socket, no longer read: the caller decides what to do with later
+ * engine lines.
+ * @param {string} host @param {number} port @param {string} token @param {ClockSample} [inherited]
  * @returns {Promise<net.Socket>}
  */
-export function handshake(host, port, token) {
+export function handshake(host, port, token, inherited) {
   return new Promise((resolve, reject) => {
     const conn = net.connect({ host, port });
     conn.setNoDelay(true);
@@ -59,7 +76,8 @@ export function handshake(host, port, token) {
       clearTimeout(timer);
       conn.off('data', onData);
       conn.off('error', fail);
-      conn.write(JSON.stringify({ k: 'clock', t0, t1, te: reply.t }) + '\n');
+      sent = { t0, t1, te: reply.t };
+      conn.write(JSON.stringify({ k: 'clock', ...sent }) + '\n');
       resolve(conn);
     };
     conn.on('error', fail);
@@ -68,6 +86,14 @@ export function handshake(host, port, token) {
       t0 = now();
       const hello = { k: 'hello', token, runtime: 'node', pid: process.pid, version: process.version };
       conn.write(JSON.stringify(hello) + '\n');
+      if (inherited) {
+        clearTimeout(timer);
+        conn.off('data', onData);
+        conn.off('error', fail);
+        sent = inherited;
+        conn.write(JSON.stringify({ k: 'clock', ...inherited }) + '\n');
+        resolve(conn);
+      }
     });
   });
 }

@@ -19,13 +19,15 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import workerThreads from 'node:worker_threads';
-import { handshake, now, parseAddress } from './autotrace-channel.mjs';
+import { handshake, measuredClock, now, parseAddress } from './autotrace-channel.mjs';
 
 /** @typedef {'cpu' | 'sleeping' | 'io' | 'lock-wait' | 'join-wait' | 'idle'} Intent */
 /** @typedef {{ file: string, line: number, func: string }} Frame */
 /**
  * A worker or child process this thread started: its end is something the thread may wait for.
- * @typedef {{ obj: import('node:events').EventEmitter, name: string, kind: 'worker' | 'process', terminating: boolean }} Joinable
+ * `refd`: a Worker that keeps the event loop alive (not `unref()`'d, Node's daemon thread);
+ * `base`: its listeners per event before the program added any (Node's own and the tracer's).
+ * @typedef {{ obj: import('node:events').EventEmitter, name: string, kind: 'worker' | 'process', terminating: boolean, refd?: boolean, base?: Map<string | symbol, number> }} Joinable
  */
 
 const { isMainThread, threadId, BroadcastChannel, SHARE_ENV } = workerThreads;
@@ -51,6 +53,7 @@ const ENV_WORKER = 'CLAB_WORKER_INFO';
 const ENV_SPAWN = 'CLAB_SPAWN_INFO';
 const ENV_ROOT = 'CLAB_TRACE_ROOT';
 const CHANNEL = 'concurrency-lab-autotrace';
+const REFD_NOTE = 'a ref’d Worker keeps the event loop alive';
 const PRELOAD_URL = new URL('./autotrace.mjs', import.meta.url).href;
 const OWN_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -85,6 +88,11 @@ let dead = false;
 let shown = 'cpu';
 /** @type {string | undefined} */
 let shownObj;
+/** The wait JavaScript last woke from (a worker's exit ends a join the program never wrote). */
+/** @type {Intent} */
+let wokeFrom = 'cpu';
+/** @type {string | undefined} */
+let wokeObj;
 /** async_hooks nesting: 0 = between callbacks. */
 let depth = 0;
 /** JavaScript of the program is running (the top-level script counts). */
@@ -114,6 +122,9 @@ const joinables = new Map();
 const peers = new Map();
 /** Lanes this thread announced for `eval` workers, which cannot speak for themselves. */
 const evalLanes = new Set();
+/** Workers `unref()`'d or `ref()`'d before their own lane was announced: lane key → the worker. */
+/** @type {Map<string, Joinable>} */
+const pendingDaemon = new Map();
 
 // ----- the channel ----------------------------------------------------------------------------------
 
@@ -207,6 +218,8 @@ function enter() {
   inJs = true;
   status[ST_STATE] = RUNNING;
   pendingAt = 0; // a gap shorter than the flush timer's quantum: left inside the 'cpu' span
+  wokeFrom = shown;
+  wokeObj = shownObj;
   if (shown !== 'cpu') sendState('cpu', now());
 }
 
@@ -269,6 +282,11 @@ function classifyWait() {
     for (const j of joinables.values()) if (j.obj.listenerCount('message') > 0) return ['idle', undefined];
     const timers = process.getActiveResourcesInfo().filter((n) => n === 'Timeout').length;
     if (timers) return ['sleeping', { note: 'setTimeout' }];
+    // Nothing else keeps the loop alive and the program listens for nothing from its workers: it
+    // waits for its ref'd (non-daemon) workers to end, as Python's interpreter waits for its
+    // non-daemon threads. (Awaiting a worker's 'online', say, is waiting for an event: idle.)
+    const listening = [...joinables.values()].some((j) => j.obj.eventNames().some((n) => j.obj.listenerCount(n) > (j.base?.get(n) ?? 0)));
+    if (!listening) for (const j of joinables.values()) if (j.refd) return ['join-wait', { obj: j.name, note: REFD_NOTE }];
   } catch {
     // a runtime without these internals: plain idle
   }
@@ -356,7 +374,7 @@ function whereOf(frames) {
  * the call, so the engine and a dump know while it lasts. `relabel` may name the wait better once
  * its result is known; that state is sent with the wait's start time and replaces it.
  * @template T @param {Intent} state @param {{ note?: string, obj?: string }} about @param {() => T} fn
- * @param {(result: T) => ({ state: Intent, note: string } | undefined)} [relabel] @returns {T}
+ * @param {(result: T) => ({ state: Intent, note: string, obj?: string } | undefined)} [relabel] @returns {T}
  */
 function blocking(state, about, fn, relabel) {
   if (inBlockingCall || dead) return fn();
@@ -374,7 +392,7 @@ function blocking(state, about, fn, relabel) {
   } catch {
     // tracing never breaks the program
   }
-  /** @type {{ state: Intent, note: string } | undefined} */
+  /** @type {{ state: Intent, note: string, obj?: string } | undefined} */
   let better;
   try {
     const result = fn();
@@ -386,7 +404,7 @@ function blocking(state, about, fn, relabel) {
     return result;
   } finally {
     status[ST_STATE] = RUNNING;
-    if (better && t0) sendState(better.state, t0, { note: better.note, obj: about.obj, where });
+    if (better && t0) sendState(better.state, t0, { note: better.note, obj: better.obj, where });
     sendState('cpu', now());
     inBlockingCall = false;
   }
@@ -463,6 +481,7 @@ function patchAtomics() {
     if (!blocks) return atomicsWait(ta, index, value, timeout);
     const note = timeout === undefined || timeout === Infinity ? `index ${index}` : `index ${index}, timeout ${timeout} ms`;
     // A wait nobody ended, only its timeout, was a sleep: the idiom for a synchronous sleep in Node.
+    // A sleep waits on nothing, so no obj: the note, with the time asked for, names it.
     const relabel = (/** @type {string} */ result) => (result === 'timed-out' ? { state: /** @type {Intent} */ ('sleeping'), note: `Atomics.wait, timed out after ${timeout} ms` } : undefined);
     return blocking('lock-wait', { obj: 'Atomics.wait', note }, () => atomicsWait(ta, index, value, timeout), relabel);
   }, atomicsWait);
@@ -500,7 +519,10 @@ function watchExit(j, cleanup) {
   j.obj.on('exit', () => {
     try {
       cleanup?.();
-      const wasAwaited = awaited(j);
+      // A join the program never wrote: the thread woke from waiting for this ref'd worker, or
+      // had just stopped (its wait not yet sent) with nothing but the workers to wait for.
+      const implicit = () => (wokeFrom === 'join-wait' && wokeObj === j.name) || classifyWait()[1]?.obj === j.name;
+      const wasAwaited = awaited(j) || (j.refd === true && implicit());
       joinables.delete(j.obj);
       if (wasAwaited) sendMark('join', j.name);
     } catch {
@@ -521,7 +543,8 @@ function patchWorker() {
       let frames = [];
       try {
         frames = programFrames();
-        info = stringify({ name: options?.name || undefined, file: workerFile(filename, options), where: whereOf(frames) });
+        // The worker's clock is this thread's: it may reuse this thread's measurement of the offset.
+        info = stringify({ name: options?.name || undefined, file: workerFile(filename, options), where: whereOf(frames), clock: measuredClock() });
         if (options?.eval) {
           info = ''; // no preload runs in it to read anything (see announceEvalWorker)
         } else if (options?.env === SHARE_ENV) {
@@ -548,7 +571,8 @@ function patchWorker() {
       try {
         const file = workerFile(filename, options);
         const name = options?.name ? String(options.name).slice(0, 200) : `Worker ${this.threadId} (${file})`;
-        const j = { obj: this, name, kind: /** @type {const} */ ('worker'), terminating: false };
+        /** @type {Joinable} */
+        const j = { obj: this, name, kind: 'worker', terminating: false, refd: true };
         /** @type {(() => void) | undefined} */
         let cleanup;
         if (shared && info) {
@@ -559,6 +583,7 @@ function patchWorker() {
           cleanup = () => delete process.env[key];
         }
         watchExit(j, cleanup);
+        j.base = new Map(this.eventNames().map((n) => [n, this.listenerCount(n)]));
         sendMark('start', name);
         if (evalTasks) announceEvalWorker(this, name, evalTasks, whereOf(frames));
       } catch {
@@ -571,8 +596,44 @@ function patchWorker() {
       if (j) j.terminating = true;
       return Reflect.apply(Original.prototype.terminate, this, args);
     }
+
+    // An unref'd worker no longer keeps the process alive: Node's daemon thread.
+    unref(/** @type {any[]} */ ...args) {
+      setDaemon(this, true);
+      return Reflect.apply(Original.prototype.unref, this, args);
+    }
+
+    ref(/** @type {any[]} */ ...args) {
+      setDaemon(this, false);
+      return Reflect.apply(Original.prototype.ref, this, args);
+    }
   }
   workerThreads.Worker = Worker;
+}
+
+/**
+ * Records that a worker is (or is no longer) a daemon, and says so on its lane: sent again with the
+ * daemon flag, once its own lane event is out (its hello on the channel between threads says so), so
+ * the flag is never overwritten by the worker's first announcement.
+ * @param {import('node:worker_threads').Worker} worker @param {boolean} daemon
+ */
+function setDaemon(worker, daemon) {
+  try {
+    const j = joinables.get(worker);
+    if (!j || j.refd === !daemon) return;
+    j.refd = !daemon;
+    const key = `${pid}/${worker.threadId}`;
+    if (peers.has(key) || evalLanes.has(key)) announceDaemon(key, j);
+    else pendingDaemon.set(key, j);
+  } catch {
+    // tracing never breaks the program
+  }
+}
+
+/** @param {string} key @param {Joinable} j */
+function announceDaemon(key, j) {
+  pendingDaemon.delete(key);
+  write(`{"k":"lane","lane":"${key}","name":${stringify(j.name)},"kind":"worker","pid":${pid},"daemon":${!j.refd},"t":${now()}}\n`);
 }
 
 /** This process's OS thread ids (Linux), or undefined. */
@@ -631,7 +692,7 @@ function commandName(file, args) {
 function patchChildProcess() {
   const proto = /** @type {any} */ (childProcess.ChildProcess.prototype);
   const originalSpawn = proto.spawn;
-  proto.spawn = keepIdentity(function spawn(/** @type {any} */ options) {
+  proto.spawn = keepIdentity(/** @this {any} */ function spawn(/** @type {any} */ options) {
     try {
       const pairs = options?.envPairs;
       if (Array.isArray(pairs)) {
@@ -667,7 +728,7 @@ function patchChildProcess() {
   const cp = /** @type {any} */ (childProcess);
   for (const name of ['spawnSync', 'execSync', 'execFileSync']) {
     const orig = cp[name];
-    cp[name] = keepIdentity(function (/** @type {any[]} */ ...args) {
+    cp[name] = keepIdentity(/** @this {any} */ function (/** @type {any[]} */ ...args) {
       if (dead) return Reflect.apply(orig, this, args);
       const command = [args[0], ...(Array.isArray(args[1]) ? args[1] : [])].map(String).join(' ');
       const call = withSyncEnv(args);
@@ -726,6 +787,8 @@ function registerWithPeers() {
     const m = e?.data;
     if (m?.tag !== CHANNEL || m.key === laneKey || peers.has(m.key)) return;
     peers.set(m.key, { status: new Int32Array(m.status, 0, TEXT_OFFSET / 4), text: new Uint8Array(m.status, TEXT_OFFSET), fd: m.fd, ino: m.ino });
+    const daemon = pendingDaemon.get(m.key);
+    if (daemon) announceDaemon(m.key, daemon);
     // The main thread tells each newcomer about itself, so a worker can answer for a blocked main.
     if (m.hello && isMainThread) channel.postMessage(me(false));
   };
@@ -803,6 +866,12 @@ function takeEnv(name) {
   }
 }
 
+/** A clock measurement passed by the parent thread, if it is one. @param {any} c */
+function validClock(c) {
+  const ok = c && [c.t0, c.t1, c.te].every((x) => typeof x === 'number' && Number.isFinite(x)) && c.t0 <= c.t1;
+  return ok ? { t0: c.t0, t1: c.t1, te: c.te } : undefined;
+}
+
 /** Connects, announces this thread's lane and installs the hooks. @param {string} address */
 export async function install(address) {
   const root = isMainThread && !process.env[ENV_ROOT];
@@ -810,7 +879,7 @@ export async function install(address) {
 
   const { host, port, token } = parseAddress(address);
   try {
-    socket = await handshake(host, port, token);
+    socket = await handshake(host, port, token, isMainThread ? undefined : validClock(info.clock));
   } catch (err) {
     process.stderr.write(`labtrace: not tracing (${/** @type {Error} */ (err).message})\n`);
     // One line per run, not per thread: the workers and children it starts need not try again.

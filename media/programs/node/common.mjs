@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * What every Node scenario program shares: its command-line flags, a stopwatch and the CPU-bound
- * work. Kept apart so each program reads as its lesson section and nothing else.
+ * What every Node scenario program shares: its command-line flags, a stopwatch, a blocking sleep and
+ * the CPU-bound work. Kept apart so each program reads as its lesson section and nothing else.
  */
 import { parseArgs } from 'node:util';
 
@@ -86,18 +86,13 @@ export function selectVariants(all, selected) {
   return found;
 }
 
-/** Wall and CPU time since creation, in ns. CPU is the whole process (all its threads). */
+/** Wall time since creation, in ns. */
 export class Stopwatch {
   constructor() {
     this.wallStart = process.hrtime.bigint();
-    this.cpuStart = process.cpuUsage();
   }
   wallNs() {
     return Number(process.hrtime.bigint() - this.wallStart);
-  }
-  cpuNs() {
-    const u = process.cpuUsage(this.cpuStart);
-    return (u.user + u.system) * 1000;
   }
 }
 
@@ -106,10 +101,16 @@ export function seconds(ns) {
   return (ns / 1e9).toFixed(3);
 }
 
-/** This process's CPU time in ns so far, to add a child's work to its parent's total. */
-export function processCpuNs() {
-  const u = process.cpuUsage();
-  return (u.user + u.system) * 1000;
+const nobodyWakesThis = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Blocks the calling thread for `ms`, as Python's time.sleep does: Atomics.wait on a cell nobody
+ * ever changes returns when its timeout is up. (`await setTimeout(ms)` would let the thread run
+ * other callbacks meanwhile; a blocked thread is what the lesson is about.)
+ * @param {number} ms
+ */
+export function sleepSync(ms) {
+  Atomics.wait(nobodyWakesThis, 0, 0, ms);
 }
 
 /** Numbers below which one CPU-bound task counts primes: about half a second on the lab machine. */

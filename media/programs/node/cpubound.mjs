@@ -5,8 +5,8 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { countPrimes, PRIME_LIMIT, readOptions, seconds, selectVariants, Stopwatch } from './common.mjs';
-import * as trace from './labtrace.mjs';
 
 const TASK_FILE = new URL('./cpu-task.mjs', import.meta.url);
 
@@ -19,11 +19,9 @@ export const CPU_VARIANTS = [
 /** @param {number} tasks @param {number} limit */
 function runSequential(tasks, limit) {
   for (let i = 1; i <= tasks; i++) {
-    trace.mark('task', `task ${i}`);
     const primes = countPrimes(limit);
     console.log(`  task ${i}: ${primes} primes below ${limit}`);
   }
-  return Promise.resolve(0);
 }
 
 /** @param {number} tasks @param {number} limit */
@@ -31,8 +29,7 @@ async function runWorkers(tasks, limit) {
   /** @type {Promise<unknown>[]} */
   const finished = [];
   for (let index = 1; index <= tasks; index++) {
-    const worker = new trace.TracedWorker(TASK_FILE, { workerData: { index, limit } });
-    trace.mark('start', `Worker-${index}`);
+    const worker = new Worker(TASK_FILE, { workerData: { index, limit }, name: `Worker-${index}` });
     finished.push(
       new Promise((resolve, reject) => {
         worker.on('message', (m) => console.log(`  worker ${m.index}: ${m.primes} primes below ${limit}`));
@@ -41,36 +38,24 @@ async function runWorkers(tasks, limit) {
       }),
     );
   }
-  await trace.duringAsync('lock-wait', () => Promise.all(finished), 'join');
-  trace.mark('join');
-  return 0;
+  await Promise.all(finished); // like joining every thread
 }
 
-/**
- * Returns the CPU time the children used, which the parent's own process.cpuUsage() cannot see.
- * @param {number} tasks @param {number} scale
- */
+/** @param {number} tasks @param {number} scale */
 async function runProcesses(tasks, scale) {
-  let childCpuNs = 0;
   /** @type {Promise<unknown>[]} */
   const finished = [];
   for (let index = 1; index <= tasks; index++) {
     const child = fork(fileURLToPath(TASK_FILE), ['--index', String(index), '--scale', String(scale)]);
-    trace.mark('start', `Process-${index}`);
     finished.push(
       new Promise((resolve, reject) => {
-        child.on('message', (/** @type {any} */ m) => {
-          childCpuNs += m.cpuNs;
-          console.log(`  process ${m.index} (pid ${child.pid}): ${m.primes} primes`);
-        });
+        child.on('message', (/** @type {any} */ m) => console.log(`  process ${m.index} (pid ${child.pid}): ${m.primes} primes`));
         child.on('error', reject);
         child.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`process ${index} exited with ${code}`))));
       }),
     );
   }
-  await trace.duringAsync('lock-wait', () => Promise.all(finished), 'join');
-  trace.mark('join');
-  return childCpuNs;
+  await Promise.all(finished);
 }
 
 /**
@@ -80,7 +65,6 @@ async function runProcesses(tasks, scale) {
 export async function runCpuBoundProgram(text) {
   const options = readOptions({ threads: 2 });
   const limit = Math.round(PRIME_LIMIT * options.scale);
-  await trace.start();
   for (const line of text.intro) console.log(line);
   console.log(`${options.threads} tasks, each counting the primes below ${limit}.\n`);
 
@@ -88,14 +72,11 @@ export async function runCpuBoundProgram(text) {
   const wall = new Map();
   for (const v of selectVariants(CPU_VARIANTS, options.variant)) {
     console.log(`[${v.id}] ${v.title}`);
-    trace.variant(v.id, v.title);
     const clock = new Stopwatch();
-    let extraCpuNs = 0;
-    if (v.id === 'sequential') extraCpuNs = await runSequential(options.threads, limit);
-    else if (v.id === 'workers') extraCpuNs = await runWorkers(options.threads, limit);
-    else extraCpuNs = await runProcesses(options.threads, options.scale);
+    if (v.id === 'sequential') runSequential(options.threads, limit);
+    else if (v.id === 'workers') await runWorkers(options.threads, limit);
+    else await runProcesses(options.threads, options.scale);
     const wallNs = clock.wallNs();
-    trace.variantEnd(v.id, wallNs, clock.cpuNs() + extraCpuNs);
     wall.set(v.id, wallNs);
     const base = wall.get('sequential');
     const speedup = base && v.id !== 'sequential' ? ` (${(base / wallNs).toFixed(2)}x the speed of sequential)` : '';
@@ -106,5 +87,4 @@ export async function runCpuBoundProgram(text) {
   const speedups = new Map();
   if (base) for (const [id, ns] of wall) if (id !== 'sequential') speedups.set(id, base / ns);
   for (const line of text.conclusion(speedups)) console.log(line);
-  await trace.close();
 }

@@ -9,10 +9,11 @@
  *   node daemon.mjs --variant daemon       one of: daemon, non-daemon
  */
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, workerData } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { readOptions, seconds, selectVariants, Stopwatch } from './common.mjs';
-import * as trace from './labtrace.mjs';
 
 const CONTENTS = ['Ping', 'Pong'];
 
@@ -21,7 +22,7 @@ async function display(/** @type {string} */ content, /** @type {number} */ ever
   const clock = new Stopwatch();
   while (untilMs === null || clock.wallNs() < untilMs * 1e6) {
     process.stdout.write(content); // no newline, as the lesson's print(content, end='')
-    await trace.sleep(everyMs, 'sleep');
+    await sleep(everyMs);
   }
 }
 
@@ -33,35 +34,28 @@ const VARIANTS = [
 /** @param {{ id: string, title: string, daemon: boolean }} v @param {import('./common.mjs').ProgramOptions} options */
 async function runVariant(v, options) {
   console.log(`== ${v.title} ==`);
-  trace.variant(v.id, v.title);
   const clock = new Stopwatch();
   const everyMs = 100 * options.scale;
   const untilMs = v.daemon ? null : 2000 * options.scale; // a daemon's loop never ends by itself
   const workers = Array.from({ length: options.threads }, (_, i) => {
     const content = CONTENTS[i % CONTENTS.length];
-    const workerData = { content, everyMs, untilMs, daemon: v.daemon, index: i + 1 };
-    const worker = new trace.TracedWorker(new URL(import.meta.url), { workerData });
-    return worker;
+    return new Worker(new URL(import.meta.url), { workerData: { content, everyMs, untilMs }, name: `${content}-${i + 1}` });
   });
-  const exits = workers.map((w) => new Promise((resolve) => w.on('exit', resolve)));
   // A Python thread runs as soon as it is started; a worker first boots its own engine (tens of ms,
   // more on a busy machine). Wait for that, so main's 1 s is time the workers really run alongside.
-  await trace.duringAsync('lock-wait', () => Promise.all(workers.map((w) => new Promise((r) => w.once('online', r)))), 'workers starting');
+  await Promise.all(workers.map((w) => once(w, 'online')));
   // Like daemon=True: these workers no longer keep the process alive. (Done once they run: while
   // main only awaited their start, nothing else would have kept the process alive.)
   if (v.daemon) for (const w of workers) w.unref();
-  await trace.sleep(1000 * options.scale, 'main thread works');
+  await sleep(1000 * options.scale); // the main thread's own work
   console.log(`\nThe main thread is done after ${seconds(clock.wallNs())} s.`);
-  trace.endLane();
-  if (!v.daemon) {
-    console.log('The process waits for its non-daemon workers...');
-    await Promise.all(exits);
-    console.log(`\nThe workers ended on their own; the program ends after ${seconds(clock.wallNs())} s.`);
-  } else {
+  if (v.daemon) {
     console.log('The daemon workers are cut off as the process exits.');
+  } else {
+    console.log('The process waits for its non-daemon workers...');
+    // Nothing here waits for them: the ref'd workers alone keep the process alive.
+    process.on('exit', () => console.log(`\nThe workers ended on their own; the program ends after ${seconds(clock.wallNs())} s.`));
   }
-  trace.variantEnd(v.id, clock.wallNs(), clock.cpuNs());
-  await trace.close();
 }
 
 async function main() {
@@ -76,7 +70,6 @@ async function main() {
     }
     return;
   }
-  await trace.start();
   const [v] = selectVariants(VARIANTS, options.variant);
   await runVariant(v, options);
 }
@@ -84,8 +77,6 @@ async function main() {
 if (isMainThread) {
   await main();
 } else {
-  const { content, everyMs, untilMs, daemon, index } = workerData;
-  trace.lane(`${content}-${index}`, 'worker', { daemon });
+  const { content, everyMs, untilMs } = workerData;
   await display(content, everyMs, untilMs);
-  trace.endLane();
 }

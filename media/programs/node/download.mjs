@@ -8,9 +8,8 @@
  *   node download.mjs                      all variants: sequential, threads, subclass
  *   node download.mjs --variant threads    just one
  */
-import { isMainThread, workerData } from 'node:worker_threads';
-import { readOptions, seconds, selectVariants, Stopwatch } from './common.mjs';
-import * as trace from './labtrace.mjs';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import { readOptions, seconds, selectVariants, sleepSync, Stopwatch } from './common.mjs';
 
 const FILES = ['JavaScript从入门到重构.pdf', 'Docker从部署到跑路.avi', 'Git从提交到强推.mp4'];
 
@@ -18,8 +17,7 @@ const FILES = ['JavaScript从入门到重构.pdf', 'Docker从部署到跑路.avi
 function download(/** @type {string} */ filename, /** @type {number} */ ms) {
   console.log(`Start downloading ${filename}.`);
   const clock = new Stopwatch();
-  trace.mark('task', `${filename}: ${(ms / 1000).toFixed(3)} s`); // the requested time, for comparison
-  trace.sleepSync(ms, 'download'); // Atomics.wait: the thread really blocks, like time.sleep
+  sleepSync(ms); // the thread really blocks, like time.sleep
   console.log(`${filename} downloaded in ${seconds(clock.wallNs())} s.`);
 }
 
@@ -30,7 +28,7 @@ function sequential(/** @type {Job[]} */ jobs) {
   return Promise.resolve();
 }
 
-/** Resolves when the worker has exited: the worker's join(). @param {import('node:worker_threads').Worker} worker */
+/** Resolves when the worker has exited: the worker's join(). @param {Worker} worker */
 function exited(worker) {
   return new Promise((resolve, reject) => {
     worker.on('error', reject);
@@ -41,16 +39,16 @@ function exited(worker) {
 async function withWorkers(/** @type {Job[]} */ jobs) {
   // One worker per download; workerData is the worker's arguments (the Thread's kwargs).
   const workers = jobs.map(
-    (job, i) => new trace.TracedWorker(new URL(import.meta.url), { workerData: { ...job, index: i + 1 } }),
+    (job, i) => new Worker(new URL(import.meta.url), { workerData: job, name: `Worker-${i + 1}` }),
   );
-  await trace.duringAsync('lock-wait', () => Promise.all(workers.map(exited)), 'join'); // all start at once; wait for all
+  await Promise.all(workers.map(exited)); // all start at once; wait for all
 }
 
 /** The other way: a Worker subclass that keeps its file name, like a Thread subclass. */
-class DownloadWorker extends trace.TracedWorker {
+class DownloadWorker extends Worker {
   /** @param {Job} job @param {number} index */
   constructor(job, index) {
-    super(new URL(import.meta.url), { workerData: { ...job, index } }); // the Worker sets itself up first
+    super(new URL(import.meta.url), { workerData: job, name: `DownloadWorker-${index}` }); // the Worker sets itself up first
     this.filename = job.filename;
   }
 
@@ -62,7 +60,7 @@ class DownloadWorker extends trace.TracedWorker {
 
 async function withSubclass(/** @type {Job[]} */ jobs) {
   const workers = jobs.map((job, i) => new DownloadWorker(job, i + 1));
-  await trace.duringAsync('lock-wait', () => Promise.all(workers.map((w) => w.join())), 'join');
+  await Promise.all(workers.map((w) => w.join()));
 }
 
 const VARIANTS = [
@@ -73,7 +71,6 @@ const VARIANTS = [
 
 async function main() {
   const options = readOptions({ tasks: 3 });
-  await trace.start();
   // More tasks than names: the same joke files again, numbered.
   const names = Array.from({ length: options.tasks }, (_, i) =>
     i < FILES.length ? FILES[i] : `(${Math.floor(i / FILES.length) + 1}) ${FILES[i % FILES.length]}`,
@@ -84,21 +81,15 @@ async function main() {
     const sum = jobs.reduce((total, j) => total + j.ms, 0);
     const longest = Math.max(...jobs.map((j) => j.ms));
     console.log(`== ${v.title} ==`);
-    trace.variant(v.id, v.title);
     const clock = new Stopwatch();
     await v.run(jobs);
-    const wallNs = clock.wallNs();
-    trace.variantEnd(v.id, wallNs, clock.cpuNs());
-    console.log(`Total: ${seconds(wallNs)} s (sum of the downloads ${seconds(sum * 1e6)} s, longest ${seconds(longest * 1e6)} s)\n`);
+    console.log(`Total: ${seconds(clock.wallNs())} s (sum of the downloads ${seconds(sum * 1e6)} s, longest ${seconds(longest * 1e6)} s)\n`);
   }
-  await trace.close();
 }
 
 if (!isMainThread) {
   // Inside a worker thread: this same file, started by one of the variants above.
-  trace.lane(`Worker-${workerData.index}`, 'worker');
   download(workerData.filename, workerData.ms);
-  trace.endLane();
 } else {
   await main();
 }

@@ -1,6 +1,8 @@
 // @ts-check
 /**
- * labtrace: the tiny tracer of the Node scenario programs (the twin of labtrace.py).
+ * labtrace: the explicit Node tracer (the twin of labtrace.py), for a program that declares its own
+ * lanes, marks and variants. The lesson programs no longer use it: they are plain code, traced by
+ * the preload (autotrace.mjs); a program that imports this module is run without the preload.
  *
  * With `CLAB_TRACE=host:port:token` set, the main thread of each process opens one TCP connection to
  * the engine's collector and writes the events of src/shared/events.ts, one JSON object per line.

@@ -8,25 +8,19 @@
  *   node pool.mjs --variant pool-4        one pool size
  *   node pool.mjs --tasks 8 --pools 1,2,4
  */
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { readOptions, seconds, selectVariants, Stopwatch } from './common.mjs';
-import * as trace from './labtrace.mjs';
+import { once } from 'node:events';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { readOptions, seconds, selectVariants, sleepSync, Stopwatch } from './common.mjs';
 
 /** A pool worker: waits idle for a task, does it, reports back, waits again, until told to stop. */
 function workerMain() {
   const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-  trace.lane(`Worker-${workerData.index}`, 'worker');
-  trace.state('idle');
   port.on('message', (/** @type {{ task?: number, ms?: number, stop?: boolean }} */ message) => {
     if (message.stop) {
-      trace.endLane();
       port.close(); // nothing keeps the worker alive any more: it exits
       return;
     }
-    trace.mark('task', `task ${message.task}`);
-    trace.state('cpu');
-    trace.sleepSync(/** @type {number} */ (message.ms), 'task'); // the task's work: a wait, like a download
-    trace.state('idle');
+    sleepSync(/** @type {number} */ (message.ms)); // the task's work: a wait, like a download
     port.postMessage({ done: message.task });
   });
   port.postMessage({ ready: true });
@@ -39,15 +33,12 @@ function workerMain() {
 async function runPool(size, tasks, ms) {
   const queue = Array.from({ length: tasks }, (_, i) => i + 1);
   let done = 0;
-  /** @type {import('node:worker_threads').Worker[]} */
+  /** @type {Worker[]} */
   const workers = [];
-  /** @type {Promise<unknown>[]} */
-  const exits = [];
-  await trace.duringAsync('lock-wait', () => new Promise((resolve, reject) => {
+  await new Promise((resolve, reject) => {
     for (let index = 1; index <= size; index++) {
-      const worker = new trace.TracedWorker(new URL(import.meta.url), { workerData: { index } });
+      const worker = new Worker(new URL(import.meta.url), { name: `Worker-${index}` });
       workers.push(worker);
-      exits.push(new Promise((r) => worker.on('exit', r)));
       worker.on('error', reject);
       worker.on('message', (/** @type {{ ready?: boolean, done?: number }} */ message) => {
         if (message.done !== undefined) {
@@ -59,33 +50,30 @@ async function runPool(size, tasks, ms) {
         if (task !== undefined) worker.postMessage({ task, ms });
       });
     }
-  }), 'join');
+  });
   // The end of the pool's `with` block: stop every worker and wait until they are gone.
+  const exits = workers.map((w) => once(w, 'exit'));
   for (const worker of workers) worker.postMessage({ stop: true });
-  await trace.duringAsync('lock-wait', () => Promise.all(exits), 'shutdown');
+  await Promise.all(exits);
 }
 
 async function main() {
   const options = readOptions({ tasks: 8, pools: [1, 2, 4, 8] });
   const ms = 200 * options.scale;
   const variants = options.pools.map((size) => ({ id: `pool-${size}`, title: `Pool of ${size}`, size }));
-  await trace.start();
   console.log(`${options.tasks} tasks of ${seconds(ms * 1e6)} s each through pools of different sizes.\n`);
   /** @type {string[]} */
   const summary = [];
   for (const v of selectVariants(variants, options.variant)) {
     console.log(`== ${v.title} ==`);
-    trace.variant(v.id, v.title);
     const clock = new Stopwatch();
     await runPool(v.size, options.tasks, ms);
     const wallNs = clock.wallNs();
-    trace.variantEnd(v.id, wallNs, clock.cpuNs());
     console.log(`Total: ${seconds(wallNs)} s\n`);
     summary.push(`  pool of ${String(v.size).padStart(2)}: ${seconds(wallNs)} s`);
   }
   console.log('Time per pool size:');
   for (const line of summary) console.log(line);
-  await trace.close();
 }
 
 if (isMainThread) await main();

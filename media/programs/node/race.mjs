@@ -11,18 +11,16 @@
  *   node race.mjs --variant no-lock        one of: no-lock, lock
  *   node race.mjs --threads 16 --tasks 100
  */
-import { isMainThread, workerData } from 'node:worker_threads';
-import { readOptions, seconds, selectVariants, Stopwatch } from './common.mjs';
-import * as trace from './labtrace.mjs';
+import { once } from 'node:events';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { readOptions, seconds, selectVariants, sleepSync, Stopwatch } from './common.mjs';
 
 // Cells of the shared Int32Array.
 const BALANCE = 0; // the account
 const NEXT_DEPOSIT = 1; // the queue of deposits: the next one a worker takes
-const READY = 2; // workers at the start line
-const GO = 3; // 1 once every worker is ready
-const NEXT_TICKET = 4; // lock: the ticket the next arrival draws
-const SERVING = 5; // lock: the ticket whose holder may enter
-const CELLS = 6;
+const NEXT_TICKET = 2; // lock: the ticket the next arrival draws
+const SERVING = 3; // lock: the ticket whose holder may enter
+const CELLS = 4;
 
 /**
  * A first-come-first-served lock on Atomics: draw a ticket, wait until it is called. Fair on
@@ -38,19 +36,13 @@ class TicketLock {
   acquire() {
     const ticket = Atomics.add(this.cells, NEXT_TICKET, 1);
     let serving = Atomics.load(this.cells, SERVING);
-    if (serving !== ticket) {
-      trace.during('lock-wait', () => {
-        while (serving !== ticket) {
-          Atomics.wait(this.cells, SERVING, serving); // sleeps until SERVING changes
-          serving = Atomics.load(this.cells, SERVING);
-        }
-      });
+    while (serving !== ticket) {
+      Atomics.wait(this.cells, SERVING, serving); // sleeps until SERVING changes
+      serving = Atomics.load(this.cells, SERVING);
     }
-    trace.mark('acquire');
   }
 
   release() {
-    trace.mark('release');
     Atomics.add(this.cells, SERVING, 1);
     Atomics.notify(this.cells, SERVING); // wake the waiters; the one holding the next ticket goes on
   }
@@ -59,21 +51,16 @@ class TicketLock {
 /** One deposit, exactly as the lesson's Account.deposit: read, pause, write. */
 function deposit(/** @type {Int32Array} */ cells, /** @type {number} */ money, /** @type {number} */ pauseMs) {
   const newBalance = cells[BALANCE] + money; // a plain read of shared memory
-  trace.sleepSync(pauseMs, 'pause'); // meanwhile other workers read the same old balance
+  sleepSync(pauseMs); // meanwhile other workers read the same old balance
   cells[BALANCE] = newBalance; // a plain write: whatever they wrote is overwritten
 }
 
-function workerMain() {
-  const { buffer, tasks, pauseMs, useLock, index } = workerData;
+/** A worker: takes deposits from the shared queue until it is empty. */
+function makeDeposits() {
+  const { buffer, tasks, pauseMs, useLock } = workerData;
   const cells = new Int32Array(buffer);
-  trace.lane(`Worker-${index}`, 'worker');
-  // Worker threads take tens of ms each to boot; a start line makes them all begin together,
-  // as the threads of a pool would.
-  Atomics.add(cells, READY, 1);
-  trace.during('idle', () => Atomics.wait(cells, GO, 0), 'start line');
   const lock = new TicketLock(cells);
   for (let n = Atomics.add(cells, NEXT_DEPOSIT, 1); n < tasks; n = Atomics.add(cells, NEXT_DEPOSIT, 1)) {
-    trace.mark('task', `deposit ${n + 1}`);
     if (useLock) {
       lock.acquire();
       try {
@@ -85,28 +72,23 @@ function workerMain() {
       deposit(cells, 1, pauseMs);
     }
   }
-  trace.endLane();
 }
 
 /** Runs `tasks` deposits of 1 on `threads` workers and returns the final balance. */
 async function runDeposits(/** @type {{ threads: number, tasks: number, scale: number }} */ options, useLock = false) {
   const buffer = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
-  const cells = new Int32Array(buffer);
   const pauseMs = 10 * options.scale;
   const workers = Array.from({ length: options.threads }, (_, i) => {
-    const workerData = { buffer, tasks: options.tasks, pauseMs, useLock, index: i + 1 };
-    return new trace.TracedWorker(new URL(import.meta.url), { workerData });
+    const workerData = { buffer, tasks: options.tasks, pauseMs, useLock };
+    return new Worker(new URL(import.meta.url), { workerData, name: `Worker-${i + 1}` });
   });
-  const exits = workers.map(
-    (w) => new Promise((resolve, reject) => w.on('exit', resolve).on('error', reject)),
-  );
-  await trace.duringAsync('lock-wait', async () => {
-    while (Atomics.load(cells, READY) < options.threads) await new Promise((r) => setTimeout(r, 1));
-    Atomics.store(cells, GO, 1);
-    Atomics.notify(cells, GO);
-    await Promise.all(exits);
-  }, 'join');
-  return cells[BALANCE];
+  const exits = workers.map((w) => once(w, 'exit'));
+  // Worker threads take tens of ms each to boot; a start line makes them all begin together, as the
+  // threads of a pool would: each says it is ready, then all are told to go.
+  await Promise.all(workers.map((w) => once(w, 'message')));
+  for (const w of workers) w.postMessage('go');
+  await Promise.all(exits); // like leaving the pool's with block
+  return new Int32Array(buffer)[BALANCE];
 }
 
 const VARIANTS = [
@@ -116,24 +98,24 @@ const VARIANTS = [
 
 async function main() {
   const options = readOptions({ threads: 16, tasks: 100, lock: 'both' });
-  await trace.start();
   const byLock = VARIANTS.filter((v) => options.lock === 'both' || v.useLock === (options.lock === 'on'));
   const chosen = options.variant === undefined ? byLock : selectVariants(VARIANTS, options.variant);
   for (const v of chosen) {
     console.log(`== ${v.title} ==`);
     console.log(`${options.tasks} deposits of 1 by ${options.threads} worker threads.`);
-    trace.variant(v.id, v.title);
     const clock = new Stopwatch();
     const balance = await runDeposits(options, v.useLock);
     const wallNs = clock.wallNs();
-    trace.outcome({ expected: options.tasks, actual: balance, ok: balance === options.tasks });
-    trace.variantEnd(v.id, wallNs, clock.cpuNs());
     console.log(`Balance: ${balance} (expected ${options.tasks})`);
     if (balance !== options.tasks) console.log(`${options.tasks - balance} deposits were lost: workers overwrote each other.`);
     console.log(`Total: ${seconds(wallNs)} s\n`);
   }
-  await trace.close();
 }
 
-if (isMainThread) await main();
-else workerMain();
+if (isMainThread) {
+  await main();
+} else {
+  const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+  port.once('message', makeDeposits); // the start line
+  port.postMessage('ready');
+}
