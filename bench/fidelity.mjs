@@ -1,20 +1,23 @@
 // Timing fidelity: in the `download` scenario each task sleeps for a time the program chose — in
 // Python the tracer's sleep hook notes the requested time on the `sleeping` span ("time.sleep(0.434)"),
-// the Node program notes it in a `task` mark. The measured wall time should be their sum (sequential)
+// in Node the preload notes it on the `Atomics.wait` sleep ("Atomics.wait, timed out after 434 ms"). The measured wall time should be their sum (sequential)
 // or their maximum (one thread / worker each); what is left is start-up, printing and the tracer.
 import { ROOT, engineLib, median } from './common.mjs';
 
 const RUNS = 3;
 
-/** The sleeps the program asked for: Python's hooked `time.sleep(0.434)` spans, or Node's task marks
- *  with notes like `Python从入门到住院.pdf: 0.434 s`. */
+/** The sleeps the program asked for, from the hooked sleeps' notes: Python's `time.sleep(0.434)`
+ *  (seconds) and Node's `Atomics.wait, timed out after 434 ms`. */
 function tasksOf(v) {
-  const sleeps = v.spans
-    .map((s) => ({ s, m: /^time\.sleep\(([\d.e-]+)\)$/.exec(s.note ?? '') }))
-    .filter(({ s, m }) => s.state === 'sleeping' && m)
-    .map(({ s, m }) => ({ atMs: s.start / 1000, ms: Number(m[1]) * 1000 }));
-  if (sleeps.length) return sleeps;
-  return v.marks.filter((m) => m.kind === 'task').map((m) => ({ atMs: m.at / 1000, ms: Number(/: ([\d.]+) s$/.exec(m.note ?? '')?.[1]) * 1000 }));
+  const asked = (note) => {
+    const py = /^time\.sleep\(([\d.e-]+)\)$/.exec(note ?? '');
+    if (py) return Number(py[1]) * 1000;
+    const js = /^Atomics\.wait, timed out after ([\d.e-]+) ms$/.exec(note ?? '');
+    return js ? Number(js[1]) : undefined;
+  };
+  return v.spans
+    .filter((s) => s.state === 'sleeping' && asked(s.note) !== undefined)
+    .map((s) => ({ atMs: s.start / 1000, ms: asked(s.note) }));
 }
 
 export async function measureFidelity() {
@@ -33,9 +36,9 @@ export async function measureFidelity() {
         // Where the tasks really began (thread / worker start-up) accounted for: the trace's own error.
         const predictedEnd = Math.max(...tasks.map((t) => t.atMs + t.ms));
         const entry = byVariant.get(v.id) ?? { title: v.title, errors: [], expected: [], residual: [] };
-        // A plain Python program's variant runs from spawn to exit: the interpreter's own start-up is
+        // A plain program's variant runs from spawn to exit: the interpreter's own start-up is
         // before its first task and not part of what it timed, so count from the first task's start.
-        const from = runtime === 'python' ? Math.min(...tasks.map((t) => t.atMs)) : 0;
+        const from = Math.min(...tasks.map((t) => t.atMs));
         entry.errors.push(v.wallUs / 1000 - from - expected);
         entry.expected.push(expected);
         entry.residual.push(v.wallUs / 1000 - predictedEnd);
@@ -47,7 +50,7 @@ export async function measureFidelity() {
       const allowed = 0.05 * median(e.expected) + 20;
       rows.push({
         group: 'fidelity',
-        metric: `download ${runtime} ${id}: wall${runtime === 'python' ? ' from the first task' : ''} − ${id === 'sequential' ? 'Σ' : 'max'} requested`,
+        metric: `download ${runtime} ${id}: wall from the first task − ${id === 'sequential' ? 'Σ' : 'max'} requested`,
         value: `${error >= 0 ? '+' : ''}${error.toFixed(1)} ms`,
         target: `within ±${allowed.toFixed(0)} ms (5 % + 20 ms)`,
         pass: Math.abs(error) <= allowed,
