@@ -59,16 +59,19 @@ function writeCache(file: string, cache: Record<string, number>): void {
   }
 }
 
-/** The factor that brings one task to the target, from a task's measured CPU seconds. */
-export function factorFor(taskSeconds: number): number {
-  return Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, TARGET_TASK_SECONDS / taskSeconds));
+/**
+ * The scale factor that brings one task to the target, from a task's measured CPU seconds at scale
+ * 1; `exponent` says how the time grows with the scale (time ∝ scale^exponent).
+ */
+export function factorFor(taskSeconds: number, exponent = 1): number {
+  return Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, (TARGET_TASK_SECONDS / taskSeconds) ** (1 / exponent)));
 }
 
-export async function calibrate(key: string, measure: TaskMeter, file = cacheFile()): Promise<Calibration | undefined> {
+export async function calibrate(key: string, measure: TaskMeter, file = cacheFile(), exponent = 1): Promise<Calibration | undefined> {
   const known: number | undefined = readCache(file)[key];
-  if (known !== undefined) return { taskSeconds: known, factor: factorFor(known), cached: true };
+  if (known !== undefined) return { taskSeconds: known, factor: factorFor(known, exponent), cached: true };
   const measured = await measure();
   if (measured === undefined || !(measured > 0)) return undefined;
   writeCache(file, { ...readCache(file), [key]: measured });
-  return { taskSeconds: measured, factor: factorFor(measured), cached: false };
+  return { taskSeconds: measured, factor: factorFor(measured, exponent), cached: false };
 }

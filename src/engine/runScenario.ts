@@ -135,10 +135,15 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
   const measureTask = rt.measureTask?.bind(rt);
   if (opts.calibrate !== false && CPU_SCENARIOS.has(request.scenario.id) && measureTask) {
     const key = calibrationKey({ runtime: runtimeId, executable: info.executable, version: info.version, program });
-    const calibration = await calibrate(key, () => {
-      opts.onProgress?.({ variant: '', message: 'sizing the work to this machine (once per interpreter)' });
-      return measureTask(info, program, opts.signal);
-    });
+    const calibration = await calibrate(
+      key,
+      () => {
+        opts.onProgress?.({ variant: '', message: 'sizing the work to this machine (once per interpreter)' });
+        return measureTask(info, program, opts.signal);
+      },
+      undefined,
+      rt.workExponent,
+    );
     if (calibration) trace.calibration = calibration;
   }
   const programParams = trace.calibration ? { ...request.params, scale: request.params.scale * trace.calibration.factor } : request.params;

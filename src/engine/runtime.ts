@@ -36,6 +36,8 @@ export interface ProgramRuntime {
   /** CPU seconds one task of a CPU-bound demo program takes at scale 1, measured untraced by
    *  running the program's own work function; undefined when it cannot be measured. */
   measureTask?(info: RuntimeInfo, program: string, signal?: AbortSignal): Promise<number | undefined>;
+  /** How a task's time grows with the scale: time ∝ scale^workExponent (1 when it is linear). */
+  readonly workExponent?: number;
 }
 
 /** What a runtime needs to find its interpreter and the shipped programs. */

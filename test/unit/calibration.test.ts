@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { calibrate, calibrationKey, factorFor, TARGET_TASK_SECONDS } from '../../src/engine/calibration';
 import { findPackageRoot } from '../../src/engine/packageRoot';
+import { NodeRuntime } from '../../src/engine/nodeRuntime';
 import { PythonRuntime } from '../../src/engine/python/pythonRuntime';
 
 describe('calibration', () => {
@@ -43,6 +44,8 @@ describe('calibration', () => {
     assert.equal(factorFor(TARGET_TASK_SECONDS), 1);
     assert.equal(factorFor(1e-6), 8);
     assert.equal(factorFor(1000), 0.25);
+    // Work that grows faster than the scale needs a smaller factor for the same target.
+    assert.ok(Math.abs(factorFor(TARGET_TASK_SECONDS / 4, 2) - 2) < 1e-9);
   });
 
   it('keys on the program bytes, so an edited program is measured again', () => {
@@ -53,7 +56,7 @@ describe('calibration', () => {
     assert.notEqual(calibrationKey({ runtime: 'python', executable: 'py', version: '3', program: a }), before);
   });
 
-  it('measures the lesson programs own work function in Python', async function () {
+  it('measures the lesson programs own work function in Python and Node', async function () {
     this.timeout(60_000);
     const root = findPackageRoot();
     assert.ok(root);
@@ -63,6 +66,11 @@ describe('calibration', () => {
       const seconds = await rt.measureTask(info, rt.programPath(scenario));
       assert.ok(seconds !== undefined && seconds > 0.02 && seconds < 30, `${scenario}: ${seconds}`);
     }
+    const node = new NodeRuntime({ extensionRoot: root });
+    const nodeInfo = await node.prepare();
+    const nodeSeconds = await node.measureTask(nodeInfo, node.programPath('gil'));
+    assert.ok(nodeSeconds !== undefined && nodeSeconds > 0.02 && nodeSeconds < 30, `node: ${nodeSeconds}`);
+    assert.equal(await node.measureTask(nodeInfo, path.join(dir, 'alone.mjs')), undefined, 'no common.mjs beside it: not calibrated');
     const broken = path.join(dir, 'broken.py');
     fs.writeFileSync(broken, 'raise SystemExit(3)\n');
     assert.equal(await rt.measureTask(info, broken), undefined, 'a program without the work function is not calibrated');
