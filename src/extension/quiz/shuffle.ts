@@ -17,8 +17,8 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** A small seeded generator of floats in [0, 1) (mulberry32). */
-function generator(seed: number): () => number {
+/** A small seeded generator of floats in [0, 1) (mulberry32); the test fixtures use it too. */
+export function generator(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
