@@ -101,13 +101,31 @@ export interface LogMessage {
   message: string;
 }
 
-export type FromWebview = ReadyMessage | RunMessage | CancelMessage | SaveMessage | LogMessage;
+/**
+ * Open the program's code at a line (a span's or a stuck frame's place). `startedAt` and `scenario`
+ * name the run it came from; the extension opens the file only if that run, kept by it, refers to it.
+ */
+export interface OpenSourceMessage {
+  type: 'open-source';
+  startedAt: string;
+  scenario: string;
+  /** As the trace has it: a bare name from a `where` ("race.py") or a stack frame's path. */
+  file: string;
+  /** 1-based. */
+  line: number;
+}
+
+export type FromWebview = ReadyMessage | RunMessage | CancelMessage | SaveMessage | LogMessage | OpenSourceMessage;
 
 // ---- validation ----------------------------------------------------------------------------
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const MAX_TEXT = 50 * 1024 * 1024;
+/** Longer than any real path (Windows allows 32 767 UTF-16 units), short enough to log whole. */
+export const MAX_SOURCE_PATH = 4096;
+/** Far beyond any source file's length, and still an exact integer. */
+export const MAX_SOURCE_LINE = 10_000_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -262,6 +280,16 @@ export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
         ok: true,
         value: { type: 'save', format: msg.format as ExportFormat, runIndex: msg.runIndex, content: msg.content as string | undefined },
       };
+    }
+    case 'open-source': {
+      const { startedAt, scenario, file, line } = msg;
+      if (!isStr(startedAt) || !startedAt || startedAt.length > 64 || !isStr(scenario) || !scenario || scenario.length > 200) {
+        return fail('open-source: needs "startedAt" and "scenario" of a run');
+      }
+      // A NUL would end the path early in the file system calls: never a real file name.
+      if (!isStr(file) || !file || file.length > MAX_SOURCE_PATH || file.includes('\0')) return fail(`open-source: "file" must be a path of 1 to ${MAX_SOURCE_PATH} characters`);
+      if (!isInt(line) || line < 1 || line > MAX_SOURCE_LINE) return fail('open-source: "line" must be a positive integer');
+      return { ok: true, value: { type: 'open-source', startedAt, scenario, file, line } };
     }
     case 'log':
       if ((msg.level === 'info' || msg.level === 'warn' || msg.level === 'error') && typeof msg.message === 'string') {

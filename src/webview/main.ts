@@ -17,6 +17,7 @@ import { Texts } from './i18n';
 import { RunStore } from './runStore';
 import { MAX_EXPORT_CHARS, type ExportResult } from './exporters';
 import { RunView } from './runView';
+import { OPEN_SOURCE_EVENT, type SourcePlace } from './sourceLinks';
 import { installTestHook } from './testHook';
 import { watchTheme } from './theme';
 
@@ -41,6 +42,12 @@ class App {
     this.store.restore();
     this.render();
     window.addEventListener('message', (e: MessageEvent) => this.receive(e.data));
+    // A code link anywhere in the run view names a file of the run on screen (sourceLinks.ts).
+    this.root.addEventListener(OPEN_SOURCE_EVENT, (e) => {
+      const place = (e as CustomEvent<SourcePlace>).detail;
+      const trace = this.store.current?.trace;
+      if (trace) this.host.post({ type: 'open-source', startedAt: trace.startedAt, scenario: trace.scenario, file: place.file, line: place.line });
+    });
     watchTheme(() => this.view?.refreshTheme());
     installTestHook(() => this.view, () => this.store.entries.length);
     this.host.post({ type: 'ready' });

@@ -3,10 +3,12 @@
  * when a timed-out run was stopped, and its own output. Everything from the trace goes in as text
  * (`el` sets textContent), never as markup.
  */
-import type { Lane, OutputChunk, OutputStream, Variant } from '../shared/trace';
+import type { Lane, OutputChunk, OutputStream, StackFrame, Variant } from '../shared/trace';
+import { cycleEdges, renderCycleDiagram } from './cycleDiagram';
 import { el } from './dom';
 import type { Texts } from './i18n';
 import { laneTitle } from './labels';
+import { fillIn, isProgramFrame, PLACE, programFileNames, sourceLink } from './sourceLinks';
 
 /** Lines of output the panel renders; a later view shows all of it. */
 export const MAX_OUTPUT_LINES = 2000;
@@ -31,7 +33,17 @@ function laneName(lanes: Lane[], id: number | undefined, t: T): string {
   return lane ? laneTitle(lane, t) : t('lane {0}', id);
 }
 
-/** The stuck threads of a timed-out run, one line each, and the deadlock cycle when there is one. */
+/** `file:line` of a frame: a link when it is the program's code, else text (the interpreter's own
+ *  files are not opened from the panel: see docs/extension.md). */
+function frameRef(f: StackFrame, programFiles: Set<string>, t: T): Node {
+  const text = `${f.file}:${f.line}`;
+  return isProgramFrame(f.file, programFiles) && f.line >= 1 ? sourceLink(text, { file: f.file, line: f.line }, t('Open {0} beside the panel', text)) : document.createTextNode(text);
+}
+
+/**
+ * The stuck threads of a timed-out run: per thread, where it waits (a link to the code) and for
+ * what, its whole stack (each program frame a link), and the deadlock cycle in words and drawn.
+ */
 export function renderStuck(v: Variant, texts: Texts): HTMLElement | undefined {
   const stuck = v.stuck;
   if (!stuck || (!stuck.threads.length && !stuck.deadlock?.length)) return undefined;
@@ -41,21 +53,28 @@ export function renderStuck(v: Variant, texts: Texts): HTMLElement | undefined {
   // The cycle by lane names reads in any language; the engine's English sentence stays in the trace.
   if (cycle) parts.push(el('p', { className: 'bad', text: t('Deadlock: {0}', cycle) }));
   const inCycle = new Set(stuck.deadlock ?? []);
+  const programFiles = programFileNames(v);
   const items = stuck.threads.map((th) => {
     const frame = th.frames[th.frames.length - 1];
-    const at = frame ? t('{0} in {1}', `${frame.file}:${frame.line}`, frame.func) : t('no stack');
+    const at: (Node | string)[] = frame ? fillIn(t('{0} in {1}', PLACE, frame.func), frameRef(frame, programFiles, t)) : [t('no stack')];
     const waits = th.waitsFor
       ? th.heldBy !== undefined
         ? t('waits for {0}, held by {1}', th.waitsFor, laneName(v.lanes, th.heldBy, t))
         : t('waits for {0}', th.waitsFor)
       : '';
-    const li = el('li', {}, el('span', { className: 'lane-name', text: laneName(v.lanes, th.lane, t) }), ` — ${at}`, waits ? ` — ${waits}` : '');
+    const line = el('div', { className: 'stuck-line' }, el('span', { className: 'lane-name', text: laneName(v.lanes, th.lane, t) }), ' — ', ...at, waits ? ` — ${waits}` : '');
+    const li = el('li', {}, line);
     if (inCycle.has(th.lane)) li.className = 'in-cycle';
-    // The whole stack, innermost last, on hover: the line above shows only where it waits.
-    if (th.frames.length > 1) li.title = th.frames.map((f) => `${f.file}:${f.line} ${f.func}`).join('\n');
+    // The whole stack, outermost first as in a traceback: the line above shows only where it waits.
+    if (th.frames.length > 1) {
+      const frames = th.frames.map((f) => el('li', {}, frameRef(f, programFiles, t), ` ${f.func}`));
+      li.append(el('details', {}, el('summary', { text: t('Stack ({0} frames)', th.frames.length) }), el('ol', { className: 'stack' }, ...frames)));
+    }
     return li;
   });
   if (items.length) parts.push(el('ul', {}, ...items));
+  const diagram = stuck.deadlock?.length ? renderCycleDiagram(cycleEdges(stuck, v.lanes, (lane, id) => (lane ? laneTitle(lane, t) : t('lane {0}', id))), t) : undefined;
+  if (diagram) parts.push(diagram);
   return el('div', { className: 'stuck' }, ...parts);
 }
 

@@ -12,7 +12,9 @@ import uPlot from 'uplot';
 import { LANE_STATES, MARK_KINDS } from '../shared/trace';
 import type { Texts } from './i18n';
 import { MARK_LABEL, STATE_LABEL, laneTitle } from './labels';
-import { lowerBound, spanAt, type VariantSeries } from './laneData';
+import { lowerBound, spanAt, type LaneSeries, type VariantSeries } from './laneData';
+import { parseWhere, requestOpen, type SourcePlace } from './sourceLinks';
+import { spanSentence } from './spanWords';
 import type { SharedTimeScale } from './timeScale';
 import type { Theme } from './theme';
 import { drawLanes, newDrawStats, type DrawStats, type LaneWindow } from './timelineDraw';
@@ -188,8 +190,22 @@ export class TimelineChart {
       },
       { passive: false },
     );
-    over.addEventListener('mousemove', (e) => this.showTooltip(e.clientX, e.clientY));
+    over.addEventListener('mousemove', (e) => {
+      this.showTooltip(e.clientX, e.clientY);
+      // A span with a place in the code is a link.
+      over.style.cursor = this.placeAt(e.clientX, e.clientY) ? 'pointer' : '';
+    });
     over.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
+    // A click opens the span's code; a drag (zoom) that ends on a span does not.
+    let down: { x: number; y: number } | undefined;
+    over.addEventListener('mousedown', (e) => (down = { x: e.clientX, y: e.clientY }));
+    over.addEventListener('click', (e) => {
+      const moved = down ? Math.hypot(e.clientX - down.x, e.clientY - down.y) : 0;
+      down = undefined;
+      if (moved > 3 || e.button !== 0) return;
+      const place = this.placeAt(e.clientX, e.clientY);
+      if (place) requestOpen(this.root, place);
+    });
     over.addEventListener('dblclick', () => this.ctx.scale.request(this.ctx.scale.fullRange));
     this.root.addEventListener('keydown', (e) => {
       const [min, max] = this.ctx.scale.range;
@@ -211,8 +227,8 @@ export class TimelineChart {
     });
   }
 
-  /** The tooltip text for the point under client (x, y), or null when no span is near. */
-  tooltipAt(clientX: number, clientY: number): string | null {
+  /** The lane, span (-1: none) and mark (-1: none) under client (x, y), or null off the lanes. */
+  private hitAt(clientX: number, clientY: number): { lane: LaneSeries; span: number; mark: number } | null {
     const rect = this.plot.over.getBoundingClientRect();
     const x = clientX - rect.left;
     const y = clientY - rect.top;
@@ -222,24 +238,43 @@ export class TimelineChart {
     if (!lane) return null;
     const ms = this.plot.posToVal(x, 'x');
     const slack = Math.abs(this.plot.posToVal(x + 3, 'x') - ms);
+    const m = lowerBound(lane.markAt, ms - slack);
+    const mark = m < lane.markAt.length && lane.markAt[m] <= ms + slack ? m : -1;
+    return { lane, span: spanAt(lane, ms, slack), mark };
+  }
+
+  /** The place in the code of the span under client (x, y), when the trace says where it began. */
+  placeAt(clientX: number, clientY: number): SourcePlace | undefined {
+    const hit = this.hitAt(clientX, clientY);
+    return hit && hit.span >= 0 ? parseWhere(hit.lane.wheres.get(hit.span)) : undefined;
+  }
+
+  /**
+   * The tooltip text for the point under client (x, y), or null when no span is near. Lines: the
+   * facts (lane, state, start, duration, a mark), the span in words with its place in the code, and
+   * how to open that place.
+   */
+  tooltipAt(clientX: number, clientY: number): string | null {
+    const hit = this.hitAt(clientX, clientY);
+    if (!hit) return null;
+    const { lane, span: i, mark: m } = hit;
     const { t, ms: fmt } = { t: this.ctx.texts.t.bind(this.ctx.texts), ms: this.ctx.texts.ms.bind(this.ctx.texts) };
     const name = laneTitle(lane.lane, t);
     const parts: string[] = [];
-    const i = spanAt(lane, ms, slack);
+    const lines: string[] = [];
     if (i >= 0) {
       const state = LANE_STATES[lane.states[i]];
-      parts.push(name, t(STATE_LABEL[state]), t('start {0}', fmt(lane.starts[i])), t('duration {0}', fmt(lane.ends[i] - lane.starts[i])));
-      const note = lane.notes.get(i);
-      if (note) parts.push(note);
+      const duration = fmt(lane.ends[i] - lane.starts[i]);
+      parts.push(name, t(STATE_LABEL[state]), t('start {0}', fmt(lane.starts[i])), t('duration {0}', duration));
       const where = lane.wheres.get(i);
-      if (where) parts.push(t('at {0}', where));
+      lines.push(spanSentence(state, lane.lane.name, duration, lane.notes.get(i), t) + (where ? ` — ${where}` : ''));
+      if (where && parseWhere(where)) lines.push(t('Click to open {0} beside the panel.', where));
     }
-    const m = lowerBound(lane.markAt, ms - slack);
-    if (m < lane.markAt.length && lane.markAt[m] <= ms + slack) {
+    if (m >= 0) {
       if (!parts.length) parts.push(name);
       parts.push(t('{0} at {1}', t(MARK_LABEL[MARK_KINDS[lane.markKinds[m]]]), fmt(lane.markAt[m])));
     }
-    return parts.length ? parts.join(' · ') : null;
+    return parts.length ? [parts.join(' · '), ...lines].join('\n') : null;
   }
 
   private showTooltip(clientX: number, clientY: number): void {

@@ -115,7 +115,7 @@ describe('demo panel webview (Chromium)', function () {
     assert.ok(at);
     assert.match(
       (await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '',
-      /^ThreadPoolExecutor-0_2 · Waiting for a lock · start .* · Lock \(race\.py:12\) · at race\.py:18$/,
+      /^ThreadPoolExecutor-0_2 · Waiting for a lock · start .* · duration .*\nThreadPoolExecutor-0_2 waited [\d.,]+ ms for Lock \(race\.py:12\) — race\.py:18\nClick to open race\.py:18 beside the panel\.$/,
     );
   });
 
@@ -177,7 +177,7 @@ describe('demo panel webview (Chromium)', function () {
     // Stuck: each thread's innermost frame and what it waits for, and the deadlock cycle.
     const stuck = p.page.locator('.stuck');
     assert.match((await stuck.locator('p.bad').textContent()) ?? '', /^Deadlock: Thread-1 \(transfer\) → Thread-2 \(transfer\) → Thread-1 \(transfer\)$/);
-    const items = await stuck.locator('li').allTextContents();
+    const items = await stuck.locator('.stuck-line').allTextContents();
     assert.deepEqual(items, [
       'MainThread — threading.py:1119 in join — waits for Thread-1 (transfer)',
       'Thread-1 (transfer) — stuck_demo.py:24 in transfer — waits for Lock (stuck_demo.py:9), held by Thread-2 (transfer)',
@@ -195,14 +195,14 @@ describe('demo panel webview (Chromium)', function () {
     assert.ok(at);
     assert.match(
       (await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [at.x, at.y])) ?? '',
-      /^Task-1 \(fetch\) ◦ asyncio task · Waiting for I\/O · start .* · StreamReader\.read · at stuck_demo\.py:62$/,
+      /^Task-1 \(fetch\) ◦ asyncio task · Waiting for I\/O · start .*\nTask-1 waited [\d.,]+ ms for I\/O \(StreamReader\.read\) — stuck_demo\.py:62\n/,
     );
     const blocked = await p.page.evaluate(() => window.__clabTest.pointOf(0, 3, 'blocked'));
     assert.ok(blocked);
-    assert.match((await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [blocked.x, blocked.y])) ?? '', /^Thread-3 \(watchdog\) ◦ daemon · Blocked in a system call · .* · (futex|epoll_wait)/);
+    assert.match((await p.page.evaluate(([x, y]) => window.__clabTest.tooltipAt(x, y), [blocked.x, blocked.y])) ?? '', /^Thread-3 \(watchdog\) ◦ daemon · Blocked in a system call · .*\nThread-3 was blocked [\d.,]+ ms in a system call \((futex|epoll_wait)\)/);
     // The tables keep the waits apart: one column per state.
     const header = await p.page.locator('section.tables thead th').allTextContents();
-    assert.deepEqual(header.slice(1, -1), ['Running', 'Waiting for a CPU core', 'Waiting for the GIL', 'Sleeping', 'Waiting for a lock', 'Waiting for a thread or task to finish (join)', 'Waiting for I/O', 'Idle, nothing to do', 'Blocked in a system call', 'Done']);
+    assert.deepEqual(header.slice(1, -2), ['Running', 'Waiting for a CPU core', 'Waiting for the GIL', 'Sleeping', 'Waiting for a lock', 'Waiting for a thread or task to finish (join)', 'Waiting for I/O', 'Idle, nothing to do', 'Blocked in a system call', 'Done']);
     // The CSV has a column per state and the exit status.
     await p.page.click('#clab-export-csv');
     const csv = String((await p.posted()).filter((m) => m.type === 'save').at(-1)?.content);
@@ -211,6 +211,139 @@ describe('demo panel webview (Chromium)', function () {
     assert.equal(row[head.indexOf('signal')], 'SIGTERM');
     const gilMs = trace.variants[0].spans.filter((x) => x.state === 'gil-wait').reduce((a, x) => a + x.end - x.start, 0) / 1000;
     assert.equal(Number(row[head.indexOf('gil_wait_ms')]), Number(gilMs.toFixed(3)));
+  });
+
+  it('says in words what a span was, and a click on it asks to open its code (a drag does not)', async () => {
+    p = await harness.open();
+    const trace = fixtureTrace('race');
+    await showRun(p, trace);
+    await p.page.locator('.timeline').nth(1).scrollIntoViewIfNeeded();
+    const at = await p.page.evaluate(() => window.__clabTest.pointOf(1, 3, 'lock-wait'));
+    assert.ok(at);
+    await p.page.mouse.move(at.x, at.y);
+    const tip = p.page.locator('.tooltip:visible');
+    await tip.waitFor();
+    assert.match((await tip.innerText()) ?? '', /\nThreadPoolExecutor-0_2 waited [\d.,]+ ms for Lock \(race\.py:12\) — race\.py:18\nClick to open race\.py:18 beside the panel\./);
+    assert.equal(await p.page.locator('.timeline .u-over').nth(1).evaluate((e) => (e as HTMLElement).style.cursor), 'pointer');
+    mkdirSync('test-results/webview', { recursive: true });
+    await p.page.locator('.timeline').nth(1).screenshot({ path: 'test-results/webview/tooltip-words-dark.png' });
+    await p.page.mouse.down();
+    await p.page.mouse.up();
+    const opens = async () => (await p.posted()).filter((m) => m.type === 'open-source');
+    await p.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'open-source'));
+    const [open] = await opens();
+    assert.deepEqual(open, { type: 'open-source', startedAt: trace.startedAt, scenario: 'race', file: 'race.py', line: 18 });
+    assert.equal(parseFromWebview(open).ok, true, 'the extension accepts the message');
+    // A drag zooms; ending on a span opens nothing.
+    await p.page.mouse.move(at.x - 80, at.y);
+    await p.page.mouse.down();
+    await p.page.mouse.move(at.x - 20, at.y, { steps: 4 });
+    await p.page.mouse.move(at.x, at.y, { steps: 2 });
+    await p.page.mouse.up();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await opens()).length, 1, 'no open after a drag');
+    await p.close();
+    // In Chinese, the sentence keeps its own word order.
+    p = await harness.open({ theme: 'light' });
+    await p.send({ ...init(), strings: JSON.parse(readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8')) as Record<string, string>, locale: 'zh-cn' });
+    await p.send({ type: 'run-result', runId: 1, trace });
+    await waitDrawn(p, trace.variants.length);
+    await p.page.locator('.timeline').nth(1).scrollIntoViewIfNeeded();
+    const zhAt = await p.page.evaluate(() => window.__clabTest.pointOf(1, 3, 'lock-wait'));
+    assert.ok(zhAt);
+    await p.page.mouse.move(zhAt.x, zhAt.y);
+    await p.page.locator('.tooltip:visible').waitFor();
+    assert.match((await p.page.locator('.tooltip:visible').innerText()) ?? '', /\nThreadPoolExecutor-0_2 等待 Lock \(race\.py:12\)，耗时 [\d.,]+ ms — race\.py:18\n点击可在面板旁打开 race\.py:18。/);
+    await p.page.locator('.timeline').nth(1).screenshot({ path: 'test-results/webview/tooltip-words-zh-cn.png' });
+  });
+
+  it('links each stuck frame of the program to its code, and draws the deadlock cycle (screenshots)', async () => {
+    mkdirSync('test-results/webview', { recursive: true });
+    const trace = fixtureTrace('all-states');
+    const zh = JSON.parse(readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8')) as Record<string, string>;
+    for (const theme of ['light', 'dark', 'high-contrast', 'zh-cn'] as const) {
+      p = await harness.open({ theme: theme === 'zh-cn' ? 'light' : theme, height: 1400 });
+      if (theme === 'zh-cn') {
+        await p.send({ ...init(), strings: zh, locale: 'zh-cn' });
+        await p.send({ type: 'run-result', runId: 1, trace });
+        await waitDrawn(p, 1);
+      } else await showRun(p, trace);
+      const stuck = p.page.locator('.stuck');
+      await stuck.scrollIntoViewIfNeeded();
+      await stuck.locator('details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      await stuck.screenshot({ path: `test-results/webview/stuck-${theme}.png` });
+      const svg = stuck.locator('figure.cycle svg[role=img]');
+      assert.equal(await svg.count(), 1);
+      assert.equal(await svg.locator('.cycle-node').count(), 2);
+      assert.equal(await svg.locator('.cycle-arrow').count(), 2);
+      const name = (await svg.locator('title').textContent()) ?? '';
+      if (theme === 'zh-cn') assert.match(name, /Thread-1 \(transfer\) 等待 Lock \(stuck_demo\.py:9\)，它被 Thread-2 \(transfer\) 持有/);
+      else assert.match(name, /^Wait-for cycle: Thread-1 \(transfer\) waits for Lock \(stuck_demo\.py:9\), held by Thread-2 \(transfer\); Thread-2 \(transfer\) waits for Lock \(stuck_demo\.py:8\), held by Thread-1 \(transfer\)$/);
+      // Theme colours, not fixed ones: the arrows take the theme's red.
+      const [stroke, red] = await svg.locator('.cycle-arrow').first().evaluate((e) => [getComputedStyle(e).stroke, getComputedStyle(document.body).getPropertyValue('--vscode-charts-red').trim()]);
+      assert.equal(stroke, `rgb(${[1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16)).join(', ')})`);
+      await p.close();
+    }
+    p = await harness.open({ height: 1400 });
+    await showRun(p, trace);
+    const stuck = p.page.locator('.stuck');
+    // The innermost program frames are links; the interpreter's own (threading.py) stay text.
+    assert.deepEqual(await stuck.locator('.stuck-line .source-link').allTextContents(), ['stuck_demo.py:24', 'stuck_demo.py:24']);
+    assert.deepEqual(await stuck.locator('ol.stack').first().locator('.source-link').allTextContents(), ['stuck_demo.py:52']);
+    assert.match((await stuck.locator('ol.stack').first().textContent()) ?? '', /threading\.py:1119 join/);
+    await stuck.locator('.stuck-line .source-link').first().click();
+    await stuck.locator('details summary').first().click();
+    await stuck.locator('ol.stack').first().locator('.source-link').focus();
+    await p.page.keyboard.press('Enter');
+    const opens = (await p.posted()).filter((m) => m.type === 'open-source');
+    assert.deepEqual(opens, [
+      { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', file: 'stuck_demo.py', line: 24 },
+      { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', file: 'stuck_demo.py', line: 52 },
+    ]);
+    await p.close();
+    // A thread waiting for itself, and a cycle of three, are drawn too.
+    for (const [name, cycle] of [['self', 1], ['three', 3]] as const) {
+      const t = fixtureTrace('all-states');
+      const v = t.variants[0];
+      const lanes = v.lanes.slice(1, 1 + cycle).map((l) => l.id);
+      v.stuck!.deadlock = lanes;
+      v.stuck!.threads = lanes.map((lane, i) => ({ lane, frames: [{ file: 'stuck_demo.py', line: 24, func: 'transfer' }], waitsFor: `Lock (stuck_demo.py:${8 + i})`, heldBy: lanes[(i + 1) % lanes.length] }));
+      p = await harness.open({ theme: 'dark', height: 1400 });
+      await showRun(p, t);
+      const svg = p.page.locator('figure.cycle svg');
+      assert.equal(await svg.locator('.cycle-node').count(), cycle);
+      assert.equal(await svg.locator('.cycle-arrow').count(), cycle);
+      if (cycle === 1) assert.match((await svg.locator('title').textContent()) ?? '', /Thread-1 \(transfer\) waits for Lock \(stuck_demo\.py:8\), which it holds itself/);
+      await p.page.locator('figure.cycle').screenshot({ path: `test-results/webview/stuck-cycle-${name}.png` });
+      await p.close();
+    }
+    p = await harness.open();
+  });
+
+  it('gives keyboard users the code of each lane in the tables', async () => {
+    p = await harness.open({ height: 1400 });
+    const trace = fixtureTrace('all-states');
+    await showRun(p, trace);
+    const tables = p.page.locator('section.tables');
+    assert.equal(await tables.evaluate((e) => e.classList.contains('sr-only')), true);
+    assert.equal((await tables.locator('thead th').allTextContents()).at(-1), 'In the code');
+    const row = tables.locator('tbody tr').nth(1);
+    assert.match((await row.textContent()) ?? '', /Thread-1 \(transfer\).*started at stuck_demo\.py:44waited at stuck_demo\.py:24, stuck_demo\.py:(19|22), stuck_demo\.py:(19|22)$/);
+    const link = row.locator('.source-link').first();
+    await link.focus();
+    // Focus inside the hidden tables shows them, so the focused link is seen.
+    assert.ok(((await link.boundingBox())?.width ?? 0) > 20, 'the focused link is visible');
+    await p.page.keyboard.press('Enter');
+    await p.page.keyboard.press('Tab');
+    await p.page.keyboard.press('Space');
+    const opens = (await p.posted()).filter((m) => m.type === 'open-source');
+    assert.deepEqual(
+      opens.map((m) => [m.file, m.line]),
+      [
+        ['stuck_demo.py', 44],
+        ['stuck_demo.py', 24],
+      ],
+    );
   });
 
   it('renders only the last 2,000 lines of a long output, and says so', async () => {

@@ -3,8 +3,9 @@
  * everything it shows arrives by message after the webview says `ready`, and everything it sends is
  * checked with `parseFromWebview` first. One panel at a time, revealed when it is already open.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isTrace, parseFromWebview, type FromWebview, type InitMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
+import { isTrace, parseFromWebview, type FromWebview, type InitMessage, type OpenSourceMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
 import type { Trace } from '../../shared/trace';
 import { buildPanelHtml } from './panelHtml';
 
@@ -17,10 +18,24 @@ export interface PanelBackend {
   runRequest(request: RunRequest): void;
   cancel(): void;
   save(message: SaveMessage): Promise<void>;
+  /** Open the code a span or a stuck frame points at, if the run it names refers to it. */
+  openSource(message: OpenSourceMessage): Promise<void>;
   /** The panel was closed: stop whatever it started. */
   closed(): void;
   /** Runs the webview had saved with setState before a window reload. */
   restoreRuns(runs: Trace[]): void;
+}
+
+/**
+ * Opens a file the resolver accepted at a line, beside the panel, with focus (the learner clicked to
+ * read it). A shipped program is made read-only for the session: edits belong in a copy.
+ */
+export async function openSourceBeside(file: string, line: number, shippedRoot: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const at = new vscode.Position(Math.min(line, document.lineCount) - 1, 0);
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false, selection: new vscode.Range(at, at) });
+  const rel = path.relative(shippedRoot, file);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
 }
 
 /** The runs inside a webview's saved state: `{ runs: [{ trace }, …] }` (plain traces accepted too). */
@@ -139,6 +154,8 @@ export class DemoPanel implements vscode.Disposable {
         return this.backend.cancel();
       case 'save':
         return this.backend.save(message);
+      case 'open-source':
+        return this.backend.openSource(message);
       case 'log': {
         const text = `webview: ${message.message}`;
         if (message.level === 'error') this.log.error(text);

@@ -6,11 +6,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isRepeat, MAX_REPEAT, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
+import { isRepeat, MAX_REPEAT, type OpenSourceMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
 import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
 import type { LessonProgress } from '../lessonProgress';
-import { DemoPanelManager, type PanelBackend } from '../panel/demoPanel';
+import { DemoPanelManager, openSourceBeside, type PanelBackend } from '../panel/demoPanel';
+import { resolveSource, shippedProgram, shippedProgramsRoot } from '../panel/openSource';
 import { saveExport, type ChromeTraceConverter } from '../panel/saveExport';
 import { scenarioTitle } from '../sections';
 import type { SettingsReader } from '../settings';
@@ -62,6 +63,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export class RunSession implements PanelBackend, vscode.Disposable {
   readonly panels: DemoPanelManager;
   readonly history: Trace[] = [];
+  /** The program each run of this session ran: what the panel's code links may open (openSource.ts). */
+  private readonly programs = new WeakMap<Trace, string>();
   private runCounter = 0;
   private active: { runId: number; request?: RunRequest; lastProgress?: string } | undefined;
   private nodeNoticeShown = false;
@@ -265,6 +268,7 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     this.lastOutcome = outcome;
     const kept = outcome.ok ? outcome.trace : outcome.trace?.variants.length ? outcome.trace : undefined;
     if (kept) {
+      this.programs.set(kept, isTraceSpec(spec) ? path.resolve(spec.file) : spec.programPath ? path.resolve(spec.programPath) : shippedProgram(this.context.extensionPath, spec.scenario, spec.runtime));
       this.history.push(kept);
       this.history.splice(0, Math.max(0, this.history.length - KEPT_RUNS));
     }
@@ -316,6 +320,17 @@ export class RunSession implements PanelBackend, vscode.Disposable {
 
   save(message: SaveMessage): Promise<void> {
     return saveExport(message, this.history, this.toChromeTrace, this.log);
+  }
+
+  async openSource(message: OpenSourceMessage): Promise<void> {
+    const workspaceRoots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const found = resolveSource(message, { history: this.history, programs: this.programs, extensionRoot: this.context.extensionPath, workspaceRoots });
+    if (!found.ok) {
+      this.log.warn(`panel asked to open ${JSON.stringify(message.file)}:${message.line}; refused: ${found.reason}`);
+      return;
+    }
+    this.log.info(`opening ${found.file}:${found.line} from the panel`);
+    await openSourceBeside(found.file, found.line, shippedProgramsRoot(this.context.extensionPath));
   }
 
   closed(): void {
