@@ -36,11 +36,14 @@ export const CPU_SCENARIOS: ReadonlySet<string> = new Set(['parallel', 'gil']);
 
 /** Download-style work is uneven: with one thread per task, the best possible is the longest task. */
 function longestLaneBusyMs(v: Variant, lanes: number[]): number {
+  const wanted = new Set(lanes);
   const busy = new Map<number, number>();
   for (const s of v.spans) {
-    if (lanes.includes(s.lane) && s.state !== 'done' && s.state !== 'idle') busy.set(s.lane, (busy.get(s.lane) ?? 0) + s.end - s.start);
+    if (wanted.has(s.lane) && s.state !== 'done' && s.state !== 'idle') busy.set(s.lane, (busy.get(s.lane) ?? 0) + s.end - s.start);
   }
-  return Math.max(0, ...busy.values()) / 1000;
+  let longest = 0;
+  for (const us of busy.values()) longest = Math.max(longest, us);
+  return longest / 1000;
 }
 
 function idealMs(trace: Trace, base: VariantFigures, v: Variant, workers: number, lanes: number[]): number | undefined {
