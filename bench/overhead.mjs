@@ -32,8 +32,10 @@ const range = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed
 async function overheadRows(lib, runtime) {
   const rt = lib.createRuntime(runtime, { extensionRoot: ROOT });
   const info = await rt.prepare();
-  const checked = lib.validateParams(lib.findScenario('gil'), {});
-  const program = rt.command(info, rt.programPath('gil'), lib.programArgs('sequential', checked.params));
+  const scenario = lib.findScenario('gil');
+  const checked = lib.validateParams(scenario, {});
+  // Only the flags the scenario's program reads (it refuses others), as the engine passes them.
+  const program = rt.command(info, rt.programPath('gil'), lib.programArgs('sequential', checked.params, scenario.params));
   // Both runs go through the same wrapper, which reports the program process's own CPU time.
   const cmd = { ...program, command: 'python3', args: [join(FIXTURES, 'rusage.py'), program.command, ...program.args] };
   const traced = { wall: [], cpu: [] };
