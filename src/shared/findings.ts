@@ -57,7 +57,7 @@ export const FINDING_KEYS = {
   overlap: '{0}: {1} — while one thread waited, the others went on; the slowest task set the time (ideal {2}).',
   raceLost: '{0}: {1} of {2} updates were lost to the race.',
   raceNoLoss: '{0}: no update was lost this time: a race depends on timing, and this run’s timing did not hit it.',
-  raceLocked: '{0}: the result is right; the threads waited {1} for the lock in all.',
+  raceLocked: '{0}: the result is right; its {1} threads waited {2} for the lock in all, {3} each on average.',
   poolBest: 'A pool of {0} was fastest: {1} against a pool of {2}.',
   poolWaiting: 'Its threads spent {0} of their time waiting (sleeping or I/O), not computing, so more threads than the {1} cores still helped.',
   poolNoGain: 'A pool of {0} was no faster ({1}): the largest part of its time was {2}, {3}.',
@@ -207,7 +207,9 @@ function scenarioFindings(trace: Trace, figures: VariantFigures[]): Finding[] {
         } else if (o?.ok === true && f.id === 'no-lock') {
           out.push(find('raceNoLoss', [f.title], 'caveat', f.id));
         } else if (o?.ok === true) {
-          out.push(find('raceLocked', [f.title, { ms: laneStateTotalMs(trace, f.id, 'lock-wait') }], 'point', f.id));
+          const total = laneStateTotalMs(trace, f.id, 'lock-wait');
+          const threads = Math.max(1, f.breakdown.lanes.length);
+          out.push(find('raceLocked', [f.title, threads, { ms: total }, { ms: total / threads }], 'point', f.id));
         }
       }
       break;
