@@ -24,6 +24,17 @@ describe('learner programs', () => {
     assert.match(lab.lastRunSpec()?.programPath ?? '', /concurrency-lab.node.download\.mjs$/);
   });
 
+  it('resets a copy to the original, and makes it again when it was deleted', async () => {
+    await api();
+    const copy = await vscode.commands.executeCommand<vscode.Uri | undefined>('concurrencyLab.openProgram', { example: 'reentrant' });
+    assert.ok(copy, 'the example was copied');
+    await vscode.workspace.fs.delete(copy);
+    const reset = await vscode.commands.executeCommand<vscode.Uri | undefined>('concurrencyLab.resetProgram', { example: 'reentrant' });
+    assert.equal(reset?.toString(), copy.toString());
+    const shipped = vscode.Uri.joinPath(extension().extensionUri, 'media', 'programs', 'python', 'reentrant.py');
+    assert.deepEqual(await vscode.workspace.fs.readFile(copy), await vscode.workspace.fs.readFile(shipped));
+  });
+
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

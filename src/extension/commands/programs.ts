@@ -26,6 +26,7 @@ export class ProgramCommands {
     return [
       vscode.commands.registerCommand('concurrencyLab.openProgram', (args?: unknown) => this.openProgram(args)),
       vscode.commands.registerCommand('concurrencyLab.runMyProgram', (args?: unknown) => this.runMyProgram(args)),
+      vscode.commands.registerCommand('concurrencyLab.resetProgram', (args?: unknown) => this.resetProgram(args)),
     ];
   }
 
@@ -91,6 +92,56 @@ export class ProgramCommands {
     const copy = await this.copyAndOpen(example.language, example.file, vscode.Uri.joinPath(this.learnerRoot(), example.language, example.file));
     const step = stepOfArgs(args);
     if (copy && step && step.section === example.section) await this.progress.completeStep(step);
+    return copy;
+  }
+
+  /**
+   * Puts the original back in place of the learner's copy (a scenario's program, or an example), after
+   * asking: their edits are lost. The command for "I broke it, start again" — opening the program
+   * never replaces an edited copy by itself.
+   */
+  async resetProgram(args?: unknown): Promise<vscode.Uri | undefined> {
+    const example = isRecord(args) && args.example !== undefined ? findExample(args.example) : undefined;
+    if (isRecord(args) && args.example !== undefined && !example) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Unknown example program {0}.', JSON.stringify(args.example) ?? ''));
+      return undefined;
+    }
+    let language: Runtime;
+    let fileName: string;
+    let copy: vscode.Uri;
+    if (example) {
+      ({ language, file: fileName } = example);
+      copy = vscode.Uri.joinPath(this.learnerRoot(), language, fileName);
+    } else {
+      const target = await this.target(args, vscode.l10n.t('Choose the program to reset to the original'));
+      if (!target) return undefined;
+      language = target.language ?? this.defaultLanguage();
+      fileName = `${target.scenario.id}.${FILE_EXTENSION[language]}`;
+      copy = this.copyUri(target.scenario, language);
+    }
+    const shippedDir = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', language);
+    try {
+      const shipped = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(shippedDir, fileName));
+      const existing = await readIfExists(copy);
+      if (existing && !sameBytes(existing, shipped)) {
+        const reset = vscode.l10n.t('Reset');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Replace your copy of {0} with the original? Your changes to it will be lost.', fileName),
+          { modal: true },
+          reset,
+        );
+        if (choice !== reset) return undefined;
+      }
+      await this.copyHelpers(shippedDir, vscode.Uri.joinPath(copy, '..'), language);
+      await vscode.workspace.fs.writeFile(copy, shipped);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.error(`resetProgram ${language}/${fileName}: ${reason}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not open the program {0}: {1}', fileName, reason));
+      return undefined;
+    }
+    this.log.info(`reset ${copy.toString(true)} to the original`);
+    await vscode.window.showTextDocument(copy, { viewColumn: vscode.ViewColumn.Beside, preview: false });
     return copy;
   }
 
