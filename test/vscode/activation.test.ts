@@ -6,6 +6,7 @@ const COMMANDS = [
   'concurrencyLab.runDemo',
   'concurrencyLab.openProgram',
   'concurrencyLab.runMyProgram',
+  'concurrencyLab.resetProgram',
   'concurrencyLab.quiz',
   'concurrencyLab.openLesson',
   'concurrencyLab.traceProgram',
