@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     session,
     registerRunDemo(session, progress),
     ...programs.register(),
-    ...new TraceProgramCommands(context, session, log).register(),
+    ...new TraceProgramCommands(context, session, log, progress).register(),
     new QuizCommand(QUIZ_QUESTIONS, progress, quizSeed).register(),
     registerOpenLesson(progress),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     keptRuns: () => session.history,
     settingProblems: () => settings.read().problems,
     progressOf: (section) => progress.of(section),
+    completedSteps: () => progress.completedSteps(),
     quizSeed: () => quizSeed,
   };
 }

@@ -72,6 +72,8 @@ export function isSectionId(value: unknown): value is SectionId {
 }
 
 export class LessonProgress {
+  private readonly completed: string[] = [];
+
   constructor(
     private readonly store: ProgressStore,
     private readonly setContext?: SetContext,
@@ -111,9 +113,31 @@ export class LessonProgress {
   /**
    * Marks one walkthrough step done: VS Code ticks the step whose `onContext:` key this is, and
    * keeps it ticked. Called only when the step's own action happened (a run from its link finished).
+   * Not for a "change" step: its own action is tracing an edited copy (`completeChange`), so a demo
+   * run from its links, which changes a parameter but no code, leaves it open.
    */
   async completeStep(step: StepRef): Promise<void> {
-    await this.setContext?.(stepContextKey(step));
+    if (step.action === 'change') return;
+    await this.setKey(stepContextKey(step));
+  }
+
+  /**
+   * The section's "change one thing" step is done: the learner traced a copy of its program that
+   * they had edited (see learnerCopies.ts `judgeTracedCopy`).
+   */
+  async completeChange(section: SectionId): Promise<void> {
+    await this.record(section, 'changed');
+    await this.setKey(stepContextKey({ section, action: 'change' }));
+  }
+
+  /** The context keys set in this session, in order (for the extension-host tests). */
+  completedSteps(): readonly string[] {
+    return this.completed;
+  }
+
+  private async setKey(key: string): Promise<void> {
+    if (!this.completed.includes(key)) this.completed.push(key);
+    await this.setContext?.(key);
   }
 
   async reset(): Promise<void> {

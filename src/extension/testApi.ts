@@ -22,6 +22,8 @@ export interface LabTestApi {
   settingProblems(): SettingProblem[];
   /** The learner's recorded progress in one lesson section. */
   progressOf(section: SectionId): SectionProgress;
+  /** The walkthrough steps' context keys set in this session (`concurrencyLab.step.<section>.<action>`). */
+  completedSteps(): readonly string[];
   /** The seed of this learner's quiz order (see quiz/shuffle.ts), so a test can find the right choice. */
   quizSeed(): string;
 }

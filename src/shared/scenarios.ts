@@ -91,7 +91,8 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     params: ['threads', 'tasks', 'lock', 'scale'],
     defaults: { ...base, threads: 16, tasks: 100 },
     runtimes: ['python', 'node'],
-    outcome: { expected: 'tasks', actual: 'Balance: (-?\\d+)' },
+    // The learner's copy may be the Chinese one (media/programs/python/zh-cn): `余额：7（应为 100）`.
+    outcome: { expected: 'tasks', actual: '(?:Balance|余额) ?[:：] ?(-?\\d+)' },
   },
   {
     id: 'pool',

@@ -39,8 +39,11 @@ describe('walkthrough steps', () => {
   it('sets the step context key when a step is completed, and nothing else', async () => {
     const set: string[] = [];
     const progress = new LessonProgress(store(), (key) => void set.push(key));
+    await progress.completeStep({ section: 'thread-pools', action: 'run' });
+    assert.deepEqual(set, ['concurrencyLab.step.thread-pools.run']);
+    // A change step is done by tracing an edited copy (learner-copies.test.ts), not by a link's run.
     await progress.completeStep({ section: 'thread-pools', action: 'change' });
-    assert.deepEqual(set, ['concurrencyLab.step.thread-pools.change']);
+    assert.deepEqual(set, ['concurrencyLab.step.thread-pools.run']);
     // Without a setter (the unit tests, older callers) completing a step is a no-op.
     await new LessonProgress(store()).completeStep({ section: 'gil', action: 'quiz' });
   });

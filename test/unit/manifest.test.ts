@@ -126,10 +126,10 @@ function checkLink(link: CommandLink): void {
       break;
     }
     case 'concurrencyLab.traceProgram': {
-      // [file or null for the editor's, { args, timeoutSeconds }]
+      // [file or null for the editor's, { args?, timeoutSeconds? }]: without args, those the file was given before
       assert.equal(first, null, `${at}: a link traces the program in the editor`);
       const options = asRecord(link.args[1]);
-      assert.equal(typeof options.args, 'string', `${at}: args is the argument line`);
+      if (options.args !== undefined) assert.equal(typeof options.args, 'string', `${at}: args is the argument line`);
       if (options.timeoutSeconds !== undefined) assert.ok(Number.isInteger(options.timeoutSeconds) && (options.timeoutSeconds as number) >= 1, `${at}: timeoutSeconds`);
       break;
     }
@@ -272,6 +272,28 @@ describe('walkthroughs in package.json', () => {
           if (s.completionEvents[0] !== 'onStepSelected') assert.ok(links.length > 0, `${lang}:${s.id} has no link that can complete it`);
         }
       }
+    }
+  });
+
+  it('asks in every "change one thing" step to edit the copy and trace it, the action that completes it', () => {
+    for (const w of walkthroughs) {
+      const s = w.steps.find((x: any) => x.id === `${w.id}.change`);
+      assert.ok(s, `${w.id}: no change step`);
+      const md: string = s.media.markdown;
+      const texts = [
+        { where: `en:${s.id}`, text: message('en', keyOf(s.description)!) },
+        { where: `zh:${s.id}`, text: message('zh', keyOf(s.description)!) },
+        { where: md, text: read(md) },
+        { where: md.replace(/\.md$/, '.nls.zh-cn.md'), text: read(md.replace(/\.md$/, '.nls.zh-cn.md')) },
+      ];
+      for (const { where, text } of texts) {
+        assert.ok(commandLinks(text, where).some((l) => l.command === 'concurrencyLab.traceProgram'), `${where}: no Trace This Program link`);
+        assert.doesNotMatch(text, /Run your edited version|运行你修改的版本/, `${where}: the change is traced now, not run as a demo`);
+      }
+      assert.match(texts[2].text, /\*\*Trace This Program\*\*[\s\S]*run menu[\s\S]*Command Palette/, `${md}: where to find the command`);
+      assert.match(texts[3].text, /\*\*跟踪此程序\*\*[\s\S]*运行菜单[\s\S]*命令面板/, `${md} (zh): where to find the command`);
+      assert.match(texts[2].text, /ticked when you trace a copy you have edited/);
+      assert.match(texts[3].text, /跟踪一次你改过的副本，这一步就会打勾/);
     }
   });
 

@@ -121,6 +121,35 @@ describe('Trace This Program', function () {
     assert.ok(t.variants[0].lanes.length >= 2, `the main thread and the worker: ${t.variants[0].lanes.map((l) => l.name).join(', ')}`);
   });
 
+  it("completes the section's change step only when the learner's copy was edited before it was traced", async () => {
+    const lab = await api();
+    const key = 'concurrencyLab.step.race-conditions.change';
+    // A fresh copy of the race section's example, in the display language (none is left from another suite).
+    const copyPath = vscode.Uri.joinPath(folder!.uri, 'concurrency-lab', 'python', 'reentrant.py');
+    await vscode.workspace.fs.delete(copyPath).then(undefined, () => undefined);
+    const copy = await vscode.commands.executeCommand<vscode.Uri | undefined>('concurrencyLab.openProgram', { example: 'reentrant' });
+    assert.equal(copy?.toString(), copyPath.toString());
+    assert.ok(!lab.completedSteps().includes(key), 'completed before the test');
+
+    // Unedited: traced, and the step stays open.
+    assert.match(output(okTrace(await trace(copyPath, { args: '' }))), /RLock/);
+    assert.ok(!lab.completedSteps().includes(key), 'an unedited copy completed the step');
+    // A file of the same name that is nobody's copy, edited or not, does not count either.
+    const stranger = vscode.Uri.joinPath(folder!.uri, 'my programs', 'python', 'reentrant.py');
+    await vscode.workspace.fs.writeFile(stranger, Buffer.from('print("not a copy")\n'));
+    okTrace(await trace(stranger, { args: '' }));
+    assert.ok(!lab.completedSteps().includes(key), 'an unrelated file completed the step');
+
+    // Edited in the editor (unsaved: the command saves it), then traced: the step is done.
+    const editor = await vscode.window.showTextDocument(copyPath);
+    await editor.edit((e) => e.insert(new vscode.Position(editor.document.lineCount - 1, 0), 'print("my edit")\n'));
+    assert.match(output(okTrace(await trace(copyPath, { args: '' }))), /my edit/);
+    assert.ok(lab.completedSteps().includes(key), `not completed: ${lab.completedSteps().join(', ')}`);
+    assert.equal(lab.progressOf('race-conditions').changed, true);
+    assert.deepEqual(lab.completedSteps().filter((k) => k.endsWith('.change')), [key], 'only that section\'s change step');
+    await vscode.workspace.fs.delete(copyPath);
+  });
+
   it('refuses a file that is not a program, with a message, and runs nothing', async () => {
     const lab = await api();
     const notes = vscode.Uri.joinPath(folder!.uri, 'notes.md');

@@ -1,18 +1,20 @@
 /**
  * `concurrencyLab.openProgram` copies a scenario's program (and, for Node, the modules it imports)
  * to the learner's folder and opens it; `concurrencyLab.runMyProgram` runs that
- * copy through the engine. The learner's edits are never overwritten without asking.
+ * copy through the engine. The learner's edits are never overwritten without asking. A new copy
+ * speaks VS Code's display language when the program is translated (media/programs/python/zh-cn);
+ * the demos themselves always run the originals.
  */
 import * as vscode from 'vscode';
 import { findExample, type ExampleProgram } from '../../shared/examples';
 import { findScenario, PROGRAM_HELPERS, SCENARIO_IDS, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime } from '../../shared/trace';
+import { FILE_EXTENSION, isEdited, shippedOriginals, shippedProgram } from '../learnerCopies';
+import { learnerRoot } from '../learnerFolders';
 import { stepOfArgs, type LessonProgress } from '../lessonProgress';
 import type { RunOutcome } from '../run/runController';
 import type { RunSession } from '../run/runSession';
 import { isRecord, pickScenario } from './pickers';
-
-const FILE_EXTENSION: Record<Runtime, string> = { python: 'py', node: 'mjs' };
 
 export class ProgramCommands {
   constructor(
@@ -32,10 +34,29 @@ export class ProgramCommands {
 
   /** Where learners' copies live: the trusted workspace's `concurrency-lab/`, else private storage. */
   private learnerRoot(): vscode.Uri {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder && vscode.workspace.isTrusted
-      ? vscode.Uri.joinPath(folder.uri, 'concurrency-lab')
-      : vscode.Uri.joinPath(this.context.globalStorageUri, 'programs');
+    return learnerRoot(this.context.globalStorageUri);
+  }
+
+  /**
+   * The original a new copy is made from: in the display language when the program is translated,
+   * else (a program added without its translation yet) the English one.
+   */
+  private async readShipped(language: Runtime, fileName: string): Promise<Uint8Array> {
+    const programs = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs');
+    const localized = await readIfExists(vscode.Uri.joinPath(programs, ...shippedProgram(language, fileName, vscode.env.language)));
+    return localized ?? vscode.workspace.fs.readFile(vscode.Uri.joinPath(programs, language, fileName));
+  }
+
+  /** Whether the learner changed their copy: it differs from the original in every language. */
+  private async isEditedCopy(copy: Uint8Array, language: Runtime, fileName: string): Promise<boolean> {
+    const programs = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs');
+    const originals = await Promise.all(
+      shippedOriginals(language, fileName).map(async (segments) => {
+        const bytes = await readIfExists(vscode.Uri.joinPath(programs, ...segments));
+        return bytes && decodeText(bytes);
+      }),
+    );
+    return isEdited(decodeText(copy), originals);
   }
 
   private copyUri(scenario: ScenarioInfo, language: Runtime): vscode.Uri {
@@ -121,9 +142,10 @@ export class ProgramCommands {
     }
     const shippedDir = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', language);
     try {
-      const shipped = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(shippedDir, fileName));
+      // The original in today's display language: resetting is how a learner gets a copy in the other one.
+      const shipped = await this.readShipped(language, fileName);
       const existing = await readIfExists(copy);
-      if (existing && !sameBytes(existing, shipped)) {
+      if (existing && (await this.isEditedCopy(existing, language, fileName))) {
         const reset = vscode.l10n.t('Reset');
         const choice = await vscode.window.showWarningMessage(
           vscode.l10n.t('Replace your copy of {0} with the original? Your changes to it will be lost.', fileName),
@@ -149,12 +171,15 @@ export class ProgramCommands {
   private async copyAndOpen(language: Runtime, fileName: string, copy: vscode.Uri): Promise<vscode.Uri | undefined> {
     const shippedDir = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', language);
     try {
-      const shipped = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(shippedDir, fileName));
+      const shipped = await this.readShipped(language, fileName);
       await this.copyHelpers(shippedDir, vscode.Uri.joinPath(copy, '..'), language);
       const existing = await readIfExists(copy);
+      // A copy keeps the language it was made in: an unedited one opens as it is, an edited one is
+      // replaced only when the learner says so.
       if (!existing) {
         await vscode.workspace.fs.writeFile(copy, shipped);
-      } else if (!sameBytes(existing, shipped)) {
+        this.log.info(`copied ${fileName} (${vscode.env.language}) to ${copy.toString(true)}`);
+      } else if (await this.isEditedCopy(existing, language, fileName)) {
         const replace = vscode.l10n.t('Replace with Original');
         const choice = await vscode.window.showWarningMessage(
           vscode.l10n.t('You have already edited {0}. Open your copy, or replace it with the original?', fileName),
@@ -262,6 +287,10 @@ async function readIfExists(uri: vscode.Uri): Promise<Uint8Array | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -3,10 +3,16 @@
  * workspace folder, with the arguments typed for it or the `concurrencyLab.programArgs` setting,
  * and shows what every thread did in the demo panel. "…with Arguments" asks for the arguments first
  * and remembers them for that file. Trusted workspaces only: it runs the workspace's own code.
+ * Tracing a learner's copy of a lesson program that they edited completes that section's
+ * "change one thing" walkthrough step.
  */
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Trace } from '../../shared/trace';
+import { judgeTracedCopy, type TracedCopy } from '../learnerCopies';
+import { learnerRootPaths } from '../learnerFolders';
+import type { LessonProgress } from '../lessonProgress';
 import { chooseArgsLine, ProgramArgsMemory, splitArgs, type ArgsProblem, type ArgsSource } from '../run/programArgs';
 import { programRuntime } from '../run/programFile';
 import type { RunOutcome } from '../run/runController';
@@ -43,9 +49,10 @@ export class TraceProgramCommands {
   private readonly memory: ProgramArgsMemory;
 
   constructor(
-    context: Pick<vscode.ExtensionContext, 'workspaceState'>,
+    private readonly context: Pick<vscode.ExtensionContext, 'workspaceState' | 'globalStorageUri' | 'extensionPath'>,
     private readonly session: RunSession,
     private readonly log: vscode.LogOutputChannel,
+    private readonly progress?: LessonProgress,
   ) {
     this.memory = new ProgramArgsMemory(context.workspaceState);
   }
@@ -77,6 +84,8 @@ export class TraceProgramCommands {
       return undefined;
     }
     if (!(await this.saved(uri, name))) return undefined;
+    // Judged on the text being traced: edits made while it runs belong to the next run.
+    const copy = await this.learnerCopy(uri);
     const given = isRecord(options) && typeof options.args === 'string' ? options.args : undefined;
     const chosen = await this.argsLine(uri, name, given, ask);
     if (!chosen) return undefined;
@@ -94,7 +103,26 @@ export class TraceProgramCommands {
     const timeoutMs = typeof timeout === 'number' && timeout >= 1 && timeout <= MAX_LINK_TIMEOUT_S ? timeout * 1000 : undefined;
     const outcome = await this.session.traceProgram({ file: uri.fsPath, args: split.args, cwd: workingFolder(uri), runtime, timeoutMs });
     if (outcome?.ok) this.reportEnd(outcome.trace, name);
+    // A run the learner stopped still ran their edit (the daemon experiment never ends by itself).
+    const ran = outcome && (outcome.ok || (outcome.kind === 'cancelled' && outcome.trace !== undefined));
+    if (ran && copy?.edited) await this.progress?.completeChange(copy.program.section);
     return outcome;
+  }
+
+  /** Whose copy of a lesson program the file is, and whether it was edited; undefined for any other file. */
+  private async learnerCopy(uri: vscode.Uri): Promise<TracedCopy | undefined> {
+    const read = (file: string) => readFile(file, 'utf8').catch(() => undefined);
+    const text = await read(uri.fsPath);
+    if (text === undefined) return undefined;
+    const copy = await judgeTracedCopy({
+      file: uri.fsPath,
+      text,
+      roots: learnerRootPaths(this.context.globalStorageUri),
+      shippedDir: path.join(this.context.extensionPath, 'media', 'programs'),
+      read,
+    });
+    if (copy) this.log.info(`trace ${path.basename(uri.fsPath)}: the learner's copy of ${copy.program.runtime}/${copy.program.file} (${copy.program.section}), ${copy.edited ? 'edited' : 'not edited'}`);
+    return copy;
   }
 
   /** The active editor's file; else the only program among the visible editors (a walkthrough may have focus). */
