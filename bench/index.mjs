@@ -10,6 +10,7 @@ import { ROOT, load1, productionSnapshot, run } from './common.mjs';
 import { measureEndToEnd } from './e2e.mjs';
 import { measureFidelity } from './fidelity.mjs';
 import { measureOverhead } from './overhead.mjs';
+import { measureOutput } from './render-output.mjs';
 import { measureRender } from './render-rows.mjs';
 import { measureSizes } from './sizes.mjs';
 import { measureSpawn } from './spawn.mjs';
@@ -30,6 +31,7 @@ const sections = [
   ['fidelity', measureFidelity],
   ['end-to-end', measureEndToEnd],
   ['chart', measureRender],
+  ['output', measureOutput],
   ['soak', async () => (await import('./soak.mjs')).measureSoak()],
 ];
 

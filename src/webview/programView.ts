@@ -1,17 +1,16 @@
 /**
  * What a variant's process left besides its timeline: how it exited, where its threads were stuck
- * when a timed-out run was stopped, and its own output. Everything from the trace goes in as text
- * (`el` sets textContent), never as markup.
+ * when a timed-out run was stopped, and its own output (outputView.ts). Everything from the trace
+ * goes in as text (`el` sets textContent), never as markup.
  */
-import type { Lane, OutputChunk, OutputStream, StackFrame, Variant } from '../shared/trace';
+import type { Lane, StackFrame, Variant } from '../shared/trace';
 import { cycleEdges, renderCycleDiagram } from './cycleDiagram';
 import { el } from './dom';
 import type { Texts } from './i18n';
 import { laneTitle } from './labels';
+import { splitOutput } from './outputLines';
+import { OutputView } from './outputView';
 import { fillIn, isProgramFrame, PLACE, programFileNames, sourceLink } from './sourceLinks';
-
-/** Lines of output the panel renders; a later view shows all of it. */
-export const MAX_OUTPUT_LINES = 2000;
 
 type T = (key: string, ...args: (string | number)[]) => string;
 
@@ -78,63 +77,33 @@ export function renderStuck(v: Variant, texts: Texts): HTMLElement | undefined {
   return el('div', { className: 'stuck' }, ...parts);
 }
 
-export interface OutputTail {
-  /** Adjacent chunks of one stream merged. */
-  pieces: { stream: OutputStream; text: string }[];
-  /** Lines in all the output the trace kept, and in what is shown. */
-  lines: number;
-  shown: number;
+/** Numbers the hints that describe each output list (their ids). */
+let hints = 0;
+
+/** The output section: heading, notes, and the list when there are lines. */
+export interface OutputSection {
+  root: HTMLElement;
+  list?: OutputView;
 }
 
-function countNewlines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** The last `maxLines` lines of the output (a final line without a newline counts). Pure. */
-export function outputTail(chunks: OutputChunk[], maxLines = MAX_OUTPUT_LINES): OutputTail {
-  let newlines = 0;
-  let last = '';
-  for (const c of chunks) {
-    newlines += countNewlines(c.text);
-    if (c.text) last = c.text;
-  }
-  const lines = newlines + (last && !last.endsWith('\n') ? 1 : 0);
-  let skip = Math.max(0, lines - maxLines);
-  const pieces: OutputTail['pieces'] = [];
-  for (const c of chunks) {
-    let text = c.text;
-    while (skip > 0 && text) {
-      const nl = text.indexOf('\n');
-      if (nl < 0) {
-        text = '';
-        break;
-      }
-      text = text.slice(nl + 1);
-      skip--;
-    }
-    if (!text) continue;
-    const prev = pieces[pieces.length - 1];
-    if (prev && prev.stream === c.stream) prev.text += text;
-    else pieces.push({ stream: c.stream, text });
-  }
-  return { pieces, lines, shown: Math.min(lines, maxLines) };
-}
-
-/** The program's stdout and stderr as one scrollable block, stderr marked, the last lines only. */
-export function renderOutput(v: Variant, texts: Texts): HTMLElement | undefined {
+/**
+ * The program's stdout and stderr, every line at its time, stderr marked, in a virtualised list
+ * (outputView.ts): all of it, however long. The trace does not say which process printed a line.
+ */
+export function renderOutput(v: Variant, texts: Texts): OutputSection | undefined {
   const chunks = v.output ?? [];
   if (!chunks.length && !v.outputTruncated) return undefined;
   const t = texts.t.bind(texts);
-  const tail = outputTail(chunks);
-  const notes: HTMLElement[] = [];
-  if (tail.shown < tail.lines) notes.push(el('p', { className: 'note', text: t('Showing the last {0} of {1} lines.', tail.shown.toLocaleString(texts.locale), tail.lines.toLocaleString(texts.locale)) }));
-  if (v.outputTruncated) notes.push(el('p', { className: 'note', text: t('{0} more characters of output were not kept.', v.outputTruncated.toLocaleString(texts.locale)) }));
-  const pre = el(
-    'pre',
-    { className: 'output', attrs: { tabindex: '0', 'aria-label': t('Program output') } },
-    ...tail.pieces.map((p) => (p.stream === 'stderr' ? el('span', { className: 'stderr', text: p.text }) : p.text)),
-  );
-  return el('div', { className: 'program-output' }, el('h5', { text: t('Program output') }), ...notes, pre);
+  const lines = splitOutput(chunks);
+  const n = lines.text.length;
+  const count = n === 1 ? t('1 line') : t('{0} lines', n.toLocaleString(texts.locale));
+  const parts: HTMLElement[] = [el('h5', { text: n ? `${t('Program output')} · ${count}` : t('Program output') })];
+  if (v.outputTruncated) parts.push(el('p', { className: 'note', text: t('{0} more characters of output were not kept.', v.outputTruncated.toLocaleString(texts.locale)) }));
+  if (!n) return { root: el('div', { className: 'program-output' }, ...parts) };
+  const list = new OutputView(lines, texts, t('Program output of {0}, {1} lines', texts.variant(v.title), n.toLocaleString(texts.locale)));
+  const hint = el('p', { className: 'hint', text: t('Hover the timeline to see what was printed up to that moment. Click a line, or press Enter on it, to put a cursor on the timeline at its time.') });
+  hint.id = `clab-output-hint-${++hints}`;
+  list.root.setAttribute('aria-describedby', hint.id);
+  parts.push(hint, list.root);
+  return { root: el('div', { className: 'program-output' }, ...parts), list };
 }

@@ -9,6 +9,7 @@ import { chartPng, summaryCsv, timelineSvg, type ExportResult } from './exporter
 import type { Texts } from './i18n';
 import { MARK_LABEL, STATE_HINT_LABEL, STATE_LABEL } from './labels';
 import { buildVariantSeries, type VariantSeries } from './laneData';
+import type { OutputView } from './outputView';
 import { exitIsBad, exitText, renderOutput, renderStuck } from './programView';
 import type { RunEntry } from './runStore';
 import type { RunRequest } from '../shared/protocol';
@@ -26,6 +27,8 @@ export class RunView {
   series: VariantSeries[] = [];
   figures: VariantFigures[] = [];
   timelines: TimelineChart[] = [];
+  /** Each variant's output list (same order as `timelines`), when it printed anything. */
+  outputs: (OutputView | undefined)[] = [];
   private timing: TimingChart | undefined;
   private swatches: { canvas: HTMLCanvasElement; state: number }[] = [];
   private tablesShown = false;
@@ -115,8 +118,15 @@ export class RunView {
       wrap.append(s.lanes.length ? chart.root : el('p', { className: 'empty', text: t('No lanes were recorded.') }));
       const stuck = renderStuck(s.variant, this.texts);
       const output = renderOutput(s.variant, this.texts);
+      // The output right under its timeline: hovering one highlights the other, a picked line marks the chart.
+      if (output) wrap.append(output.root);
       if (stuck) wrap.append(stuck);
-      if (output) wrap.append(output);
+      const list = output?.list;
+      this.outputs.push(list);
+      if (list) {
+        chart.onHover((ms) => list.showUpTo(ms));
+        list.onPick((ms) => chart.setCursor(ms));
+      }
       timelineSection.append(wrap);
     }
 
@@ -200,6 +210,8 @@ export class RunView {
 
   private clear(): void {
     for (const chart of this.timelines) chart.destroy();
+    for (const list of this.outputs) list?.dispose();
+    this.outputs = [];
     this.timing?.destroy();
     this.timing = undefined;
     this.timelines = [];

@@ -1,7 +1,7 @@
 /**
  * `window.__clabTest`: a read-only view of what the panel drew, for the Chromium tests and the
  * benchmark (canvas pixels cannot be asserted on directly). It exposes numbers and strings, never
- * the panel's objects, and changes nothing.
+ * the panel's objects, and changes nothing but an output list's scroll position (`pointOfLine`).
  *
  * - `variants()` — per variant: id, lane labels, source spans walked in the last frame per state,
  *   rectangles, marks and lanes drawn, frames drawn, the last frame's lane-drawing time, the x range
@@ -12,8 +12,14 @@
  * - `lessons()` — the summary's lesson sentences.
  * - `runs()` — how many runs are kept.
  * - `renderMs()` — ms from the last run's message to the first frame with all timelines drawn.
+ * - `output(variant)` — the variant's output list: lines, rows in the DOM, which of them are dimmed,
+ *   lines up to the hovered time, the active line, renders and the last render's time; or null.
+ * - `pointOfLine(variant, line)` — client point on an output line, scrolled into view first.
+ * - `cursor(variant)` — the time (ms) of the cursor an output line put on the timeline, or null.
+ * - `clientXAt(variant, ms)` — client x of a time on the variant's timeline.
  */
 import { LANE_STATES, type LaneState } from '../shared/trace';
+import type { OutputListState } from './outputView';
 import type { RunView } from './runView';
 
 export interface VariantDrawInfo {
@@ -40,6 +46,10 @@ export interface ClabTestHook {
   lessons(): string[];
   runs(): number;
   renderMs(): number | undefined;
+  output(variant: number): OutputListState | null;
+  pointOfLine(variant: number, line: number): { x: number; y: number } | null;
+  cursor(variant: number): number | null;
+  clientXAt(variant: number, ms: number): number | null;
 }
 
 declare global {
@@ -76,6 +86,10 @@ export function installTestHook(view: () => RunView | undefined, runCount: () =>
     lessons: () => [...document.querySelectorAll('.lesson li')].map((li) => li.textContent ?? ''),
     runs: runCount,
     renderMs: () => view()?.lastRenderMs,
+    output: (variant) => view()?.outputs[variant]?.state ?? null,
+    pointOfLine: (variant, line) => view()?.outputs[variant]?.pointOfLine(line) ?? null,
+    cursor: (variant) => view()?.timelines[variant]?.cursor ?? null,
+    clientXAt: (variant, ms) => view()?.timelines[variant]?.clientXOf(ms) ?? null,
   };
   Object.defineProperty(window, '__clabTest', { value: Object.freeze(hook), configurable: false, writable: false });
 }

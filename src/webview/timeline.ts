@@ -45,6 +45,11 @@ export class TimelineChart {
   private readonly window: LaneWindow;
   private scrollFrame = 0;
   private failed = false;
+  /** Hears the time under the pointer (ms), null when it leaves; see `onHover`. */
+  private readonly hoverListeners = new Set<(ms: number | null) => void>();
+  /** A time marked from outside (an output line), drawn as a solid line; null: none. */
+  private cursorMs: number | null = null;
+  private readonly cursorLine: HTMLDivElement;
 
   constructor(
     readonly series: VariantSeries,
@@ -140,6 +145,12 @@ export class TimelineChart {
     this.tooltip.hidden = true;
     this.tooltip.setAttribute('role', 'tooltip');
     this.plot.over.append(this.tooltip);
+    this.cursorLine = document.createElement('div');
+    this.cursorLine.className = 'timeline-cursor';
+    this.cursorLine.hidden = true;
+    this.cursorLine.setAttribute('aria-hidden', 'true');
+    this.cursorLine.append(document.createElement('span'));
+    this.plot.over.append(this.cursorLine);
     this.listen();
   }
 
@@ -154,7 +165,53 @@ export class TimelineChart {
       this.ctx.onFailed?.(err);
       return;
     }
+    this.placeCursor();
     this.ctx.onDrawn?.();
+  }
+
+  /** Listens to the time under the pointer while it is over the lanes (null when it leaves), so
+   *  other parts of the panel can follow it without knowing the chart. Returns the unsubscribe. */
+  onHover(listener: (ms: number | null) => void): () => void {
+    this.hoverListeners.add(listener);
+    return () => this.hoverListeners.delete(listener);
+  }
+
+  /** Puts the cursor at `ms` (null removes it), panning the shared time axis when it is out of view. */
+  setCursor(ms: number | null): void {
+    this.cursorMs = ms === null || !Number.isFinite(ms) ? null : ms;
+    const [min, max] = this.ctx.scale.range;
+    if (this.cursorMs !== null && (this.cursorMs < min || this.cursorMs > max)) {
+      const half = (max - min) / 2;
+      this.ctx.scale.request([this.cursorMs - half, this.cursorMs + half]);
+    }
+    this.placeCursor();
+  }
+
+  /** Where the cursor is (ms), or null. */
+  get cursor(): number | null {
+    return this.cursorMs;
+  }
+
+  private placeCursor(): void {
+    const ms = this.cursorMs;
+    const { min, max } = this.plot.scales.x;
+    const shown = ms !== null && min !== undefined && max !== undefined && ms >= min && ms <= max;
+    this.cursorLine.hidden = !shown;
+    if (!shown) return;
+    const x = this.plot.valToPos(ms, 'x');
+    this.cursorLine.style.left = `${x - 1}px`;
+    // The label reads to the right of the line, or to its left near the right edge.
+    this.cursorLine.classList.toggle('flip', x > this.plot.over.clientWidth - 90);
+    (this.cursorLine.firstChild as HTMLElement).textContent = this.ctx.texts.ms(ms);
+  }
+
+  /** Client x of time `ms` on this chart (for tests). */
+  clientXOf(ms: number): number {
+    return this.plot.over.getBoundingClientRect().left + this.plot.valToPos(ms, 'x');
+  }
+
+  private hovered(ms: number | null): void {
+    for (const listener of this.hoverListeners) listener(ms);
   }
 
   /** The scroll position moved: show the lanes under it on the next frame. */
@@ -192,10 +249,14 @@ export class TimelineChart {
     );
     over.addEventListener('mousemove', (e) => {
       this.showTooltip(e.clientX, e.clientY);
+      if (this.hoverListeners.size) this.hovered(this.plot.posToVal(e.clientX - over.getBoundingClientRect().left, 'x'));
       // A span with a place in the code is a link.
       over.style.cursor = this.placeAt(e.clientX, e.clientY) ? 'pointer' : '';
     });
-    over.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
+    over.addEventListener('mouseleave', () => {
+      this.tooltip.hidden = true;
+      this.hovered(null);
+    });
     // A click opens the span's code; a drag (zoom) that ends on a span does not.
     let down: { x: number; y: number } | undefined;
     over.addEventListener('mousedown', (e) => (down = { x: e.clientX, y: e.clientY }));
@@ -333,6 +394,7 @@ export class TimelineChart {
 
   destroy(): void {
     if (this.scrollFrame) cancelAnimationFrame(this.scrollFrame);
+    this.hoverListeners.clear();
     this.ctx.scale.unregister(this.plot);
     this.plot.destroy();
   }

@@ -184,11 +184,11 @@ describe('demo panel webview (Chromium)', function () {
       'Thread-2 (transfer) — stuck_demo.py:24 in transfer — waits for Lock (stuck_demo.py:8), held by Thread-1 (transfer)',
     ]);
     assert.equal(await stuck.locator('li.in-cycle').count(), 2);
-    // Output: text only, stderr marked, markup in it shown as typed.
+    // Output: text only, a line per row, stderr marked, markup in it shown as typed.
     const pre = p.page.locator('pre.output');
     assert.equal(await pre.textContent(), trace.variants[0].output!.map((c) => c.text).join(''));
     assert.equal(await pre.locator('b').count(), 0, 'no markup from the output');
-    assert.equal(await pre.locator('span.stderr').textContent(), 'warning: <b>not markup</b> & not an entity &amp;\n');
+    assert.equal(await pre.locator('.output-line.stderr .out-text').textContent(), 'warning: <b>not markup</b> & not an entity &amp;\n');
     // Task lanes are labelled as asyncio tasks; tooltips carry the note and where the state began.
     const taskIndex = trace.variants[0].lanes.findIndex((l) => l.kind === 'task');
     const at = await p.page.evaluate((lane) => window.__clabTest.pointOf(0, lane, 'io'), taskIndex);
@@ -346,7 +346,7 @@ describe('demo panel webview (Chromium)', function () {
     );
   });
 
-  it('renders only the last 2,000 lines of a long output, and says so', async () => {
+  it('shows all of a long output, every line reachable by scrolling, and says what was not kept', async () => {
     p = await harness.open();
     const trace = fixtureTrace('all-states');
     const lines = Array.from({ length: 2500 }, (_, i) => `line ${i + 1}\n`);
@@ -356,11 +356,15 @@ describe('demo panel webview (Chromium)', function () {
     ];
     trace.variants[0].outputTruncated = 12_345;
     await showRun(p, trace);
-    const text = (await p.page.locator('pre.output').textContent()) ?? '';
-    assert.equal(text.split('\n').length - 1, 2000);
-    assert.ok(text.startsWith('line 501\n') && text.endsWith('line 2500\n'));
+    assert.equal(await p.page.locator('.program-output h5').textContent(), 'Program output · 2,500 lines');
     const notes = await p.page.locator('.program-output .note').allTextContents();
-    assert.deepEqual(notes, ['Showing the last 2,000 of 2,500 lines.', '12,345 more characters of output were not kept.']);
+    assert.deepEqual(notes, ['12,345 more characters of output were not kept.']);
+    const pre = p.page.locator('pre.output');
+    assert.ok(((await pre.textContent()) ?? '').startsWith('line 1\nline 2\n'), 'from the first line');
+    assert.ok((await pre.locator('.output-line').count()) < 40, 'only the rows in view');
+    await pre.evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await p.page.waitForFunction(() => document.querySelector('pre.output')?.textContent?.endsWith('line 2500\n'));
+    assert.equal(await pre.locator('.output-line').last().evaluate((r) => [r.classList.contains('stderr'), (r as HTMLElement).dataset.time]).then(String), 'true,0.01 ms');
   });
 
   it('zooms all variants together with the wheel and with a drag', async () => {

@@ -1,7 +1,7 @@
 /**
  * The readers of a trace besides the chart, on the fixtures (one of them with every state of schema
  * 2): the webview's validation, the Chrome trace export, the CLI's text timeline and tables, and the
- * output tail the panel renders. Plain Node.
+ * output lines the panel shows. Plain Node.
  */
 import { strict as assert } from 'node:assert';
 import { renderVariantTable } from '../../src/engine/cliTable';
@@ -9,7 +9,7 @@ import { GLYPHS, renderTimeline } from '../../src/engine/cliTimeline';
 import { toChromeTrace } from '../../src/shared/chromeTrace';
 import { isTrace, parseToWebview, traceProblem } from '../../src/shared/protocol';
 import { LANE_STATES, type Trace } from '../../src/shared/trace';
-import { outputTail } from '../../src/webview/programView';
+import { linesUpTo, splitOutput, type OutputLines } from '../../src/webview/outputLines';
 import { fixtureTrace, largeTrace, type FixtureName } from '../fixtures/traces/make';
 
 const NAMES: FixtureName[] = ['gil', 'parallel', 'race', 'pool', 'daemon', 'download', 'all-states'];
@@ -140,20 +140,45 @@ describe('CLI timeline and tables (schema 2)', () => {
   });
 });
 
-describe('program output tail', () => {
-  const chunk = (text: string, stream: 'stdout' | 'stderr' = 'stdout') => ({ at: 0, stream, text });
+describe('program output as timed lines', () => {
+  const chunk = (at: number, text: string, stream: 'stdout' | 'stderr' = 'stdout') => ({ at, stream, text });
+  const plain = (l: OutputLines) => ({ text: l.text, at: [...l.atUs], stderr: [...l.stderr] });
 
-  it('keeps the last lines, counts a final line without a newline, merges chunks of one stream', () => {
-    assert.deepEqual(outputTail([chunk('a\nb\n'), chunk('c')], 2), { pieces: [{ stream: 'stdout', text: 'b\nc' }], lines: 3, shown: 2 });
-    assert.deepEqual(outputTail([chunk('a\n'), chunk('b\n', 'stderr'), chunk('c\n', 'stderr')], 5), {
-      pieces: [
-        { stream: 'stdout', text: 'a\n' },
-        { stream: 'stderr', text: 'b\nc\n' },
-      ],
-      lines: 3,
-      shown: 3,
-    });
-    assert.deepEqual(outputTail([chunk('par'), chunk('tial\nx\n')], 1), { pieces: [{ stream: 'stdout', text: 'x\n' }], lines: 2, shown: 1 });
-    assert.deepEqual(outputTail([], 10), { pieces: [], lines: 0, shown: 0 });
+  it('splits chunks into lines, each timed by the chunk where it began', () => {
+    const lines = splitOutput([chunk(100, 'a\nb\npar'), chunk(250, 'tial\n\nc'), chunk(400, 'd\n')]);
+    // "partial" began in the first chunk; the empty line and "cd" in the second.
+    assert.deepEqual(plain(lines), { text: ['a', 'b', 'partial', '', 'cd'], at: [100, 100, 100, 250, 250], stderr: [0, 0, 0, 0, 0] });
+    assert.deepEqual(plain(splitOutput([])), { text: [], at: [], stderr: [] });
+    assert.deepEqual(plain(splitOutput([chunk(5, ''), chunk(6, '\n')])), { text: [''], at: [6], stderr: [0] });
+  });
+
+  it('continues a line only with its own stream, keeps a last line without a break, drops CR of CRLF', () => {
+    const lines = splitOutput([chunk(10, 'progress '), chunk(20, 'oops\r\nwarn', 'stderr'), chunk(30, '50%\n'), chunk(40, 'ing\n', 'stderr'), chunk(50, 'end')]);
+    assert.deepEqual(plain(lines), { text: ['progress 50%', 'oops', 'warning', 'end'], at: [10, 20, 20, 50], stderr: [0, 1, 1, 0] });
+  });
+
+  it('orders chunks given out of time order, keeping the order of equal times', () => {
+    const lines = splitOutput([chunk(30, 'c\n'), chunk(-5, 'early\n'), chunk(10, 'a\n'), chunk(10, 'b\n')]);
+    assert.deepEqual(plain(lines), { text: ['early', 'a', 'b', 'c'], at: [-5, 10, 10, 30], stderr: [0, 0, 0, 0] });
+  });
+
+  it('counts the lines begun at or before a time (ms), at the exact boundary too', () => {
+    const lines = splitOutput([chunk(-5, 'x\n'), chunk(1000, 'a\nb\n'), chunk(2000, 'c\n')]);
+    assert.deepEqual([-1, -0.005, 0, 0.999, 1, 1.5, 2, 99].map((ms) => linesUpTo(lines, ms)), [0, 1, 1, 1, 3, 3, 4, 4]);
+  });
+
+  it('splits 100,000 lines in one chunk and across chunk boundaries', () => {
+    const text = Array.from({ length: 100_000 }, (_, i) => `line ${i}\n`).join('');
+    const pieces = [];
+    for (let at = 0, i = 0; i < text.length; i += 4096, at += 7) pieces.push(chunk(at, text.slice(i, i + 4096)));
+    const lines = splitOutput(pieces);
+    assert.equal(lines.text.length, 100_000);
+    assert.equal(lines.text[99_999], 'line 99999');
+    // Each line is timed by the chunk holding its first character.
+    for (const i of [0, 500, 12_345, 99_999]) {
+      const start = text.indexOf(`line ${i}\n`);
+      assert.equal(lines.atUs[i], Math.floor(start / 4096) * 7, `line ${i}`);
+      assert.equal(lines.text[i], `line ${i}`);
+    }
   });
 });
