@@ -1,0 +1,813 @@
+"""The learner as the scheduler: runs a Python program with real `threading` threads, but lets only
+one thread move at a time, and only when it is chosen.
+
+How: a trace function parks every thread before each line of the program's own file (or before each
+bytecode instruction, with --bytecode) until the controller grants it one step. Locks and joins made
+by the program wait *in the scheduler* instead of in the kernel, so a thread that cannot get a lock
+is shown as blocked and is not offered until the lock is free. `time.sleep` returns at once: under
+the scheduler, time is the order of the steps chosen. Because only one thread ever runs, a schedule
+(the list of threads chosen) always gives the same result: replays are exact.
+
+Protocol: JSON lines on the original stdout (the program's own prints are captured and sent inside
+the messages); commands as JSON lines on stdin. Modes:
+  labsched.py PROGRAM                      interactive: {"cmd": "step", "thread": NAME} / {"cmd": "quit"}
+  labsched.py --schedule JSON PROGRAM      replays the schedule first, then interactive
+  labsched.py --random N [--seed S] PROGRAM   N runs under random choices; one summary message
+  labsched.py --exhaustive [--limit N] PROGRAM every schedule (depth-first, up to N runs); one summary
+
+The program may name what to watch and what a correct end is, in comments:
+  # watch: account.balance
+  # expect: account.balance == 200
+Standard library only; Python 3.8+.
+"""
+import ast
+import builtins
+import dis
+import itertools
+import json
+import os
+import random
+import re
+import sys
+import threading
+import time
+import traceback
+import types
+
+SCHED_LOCK = threading.Lock()  # guards every scheduler field; all conditions share it
+PROTO = os.fdopen(os.dup(1), 'w', encoding='utf-8', buffering=1)
+_real_allocate_lock = threading._allocate_lock
+_real_Lock = threading.Lock
+_real_RLock = threading.RLock
+_real_start = threading.Thread.start
+_real_join = threading.Thread.join
+_real_sleep = time.sleep
+QUIET_TIMEOUT = 3.0  # seconds a granted thread may run before it is reported out of our control
+HIDDEN_TYPES = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType)
+SKIP_OPS = {'RESUME', 'NOP', 'CACHE', 'EXTENDED_ARG', 'PRECALL', 'COPY_FREE_VARS', 'MAKE_CELL'}
+
+
+def send(msg):
+    PROTO.write(json.dumps(msg, ensure_ascii=False) + '\n')
+    PROTO.flush()
+
+
+class Abort(SystemExit):
+    """Unwinds a thread when a run is abandoned (a deadlock, quit). A SystemExit, so the program's own
+    `except Exception` does not swallow it and a thread ending with it prints no traceback."""
+
+
+def safe_repr(value, limit=60):
+    try:
+        text = repr(value)
+    except Exception as e:  # a program's broken __repr__ must not stop the scheduler
+        text = '<repr failed: %s>' % type(e).__name__
+    text = re.sub(r' at 0x[0-9a-fA-F]+|, started( daemon)? \d+', '', text)
+    return text if len(text) <= limit else text[:limit - 1] + '…'
+
+
+def visible_locals(frame, limit):
+    shown = {}
+    for k, v in list(frame.f_locals.items()):
+        if k.startswith('__') or isinstance(v, HIDDEN_TYPES):
+            continue
+        if len(shown) >= limit:
+            break
+        shown[k] = safe_repr(v)
+    return shown
+
+
+def visible_locals_of(namespace):
+    return {k: safe_repr(v) for k, v in list(namespace.items()) if not k.startswith('__') and not isinstance(v, HIDDEN_TYPES)}
+
+
+def read_directives(source):
+    watch, expect = [], None
+    for line in source.splitlines():
+        m = re.match(r'\s*#\s*watch:\s*(.+)$', line)
+        if m:
+            watch += [w.strip() for w in m.group(1).split(',') if w.strip()]
+        m = re.match(r'\s*#\s*expect:\s*(.+)$', line)
+        if m:
+            expect = m.group(1).strip()
+    return watch, expect
+
+
+def line_access(tree, leaves):
+    """line -> (names read, names written) among the watched leaf names, from the program's AST.
+    A line-level heuristic: `self.balance` counts as the watched `account.balance`."""
+    out = {}
+    for node in ast.walk(tree):
+        name = None
+        if isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Name):
+            name = node.id
+        if name not in leaves or not hasattr(node, 'lineno'):
+            continue
+        reads, writes = out.setdefault(node.lineno, (set(), set()))
+        (writes if isinstance(node.ctx, (ast.Store, ast.Del)) else reads).add(name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AugAssign):  # `x += 1` reads what it writes
+            target = node.target
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, 'id', None)
+            if name in leaves:
+                out.setdefault(node.lineno, (set(), set()))[0].add(name)
+    return out
+
+
+class Thread:
+    """The scheduler's record of one program thread."""
+
+    def __init__(self, name, daemon=False):
+        self.name = name
+        self.daemon = daemon
+        self.status = 'starting'  # starting, ready, running, blocked, done
+        self.granted = False
+        self.where = None  # {'line', 'func', 'instr'?}
+        self.locals = {}
+        self.stack = ()
+        self.waits = None  # ('lock', SchedLock, timed) or ('join', Thread, timed)
+        self.turn = threading.Condition(SCHED_LOCK)  # notified when this thread is granted a step
+
+
+class Scheduler:
+    def __init__(self, path, bytecode):
+        self.path = os.path.realpath(path)
+        with open(path, encoding='utf-8') as f:
+            self.source = f.read()
+        self.lines = self.source.splitlines()
+        self.code = compile(self.source, path, 'exec')
+        self.watch, self.expect = read_directives(self.source)
+        self.leaves = {w.split('.')[-1] for w in self.watch}
+        self.access = line_access(ast.parse(self.source), self.leaves)
+        self.bytecode = bytecode
+        self.instrs = {}
+        self.files = {}  # co_filename -> is it the program's file
+        self.cv = threading.Condition(SCHED_LOCK)  # the controller's: notified when a thread stops moving
+        self.reset()
+
+    def reset(self):
+        self.threads = {}  # threading.Thread -> Thread
+        self.order = []
+        self.in_flight = 0
+        self.aborting = False
+        self.output = []
+        self.globals = None
+        self.locks = []  # every SchedLock the program made, in order
+        self.finished_main = False
+        self.error = None
+
+    # -- program-side hooks (run in the program's threads) --------------------------------------
+
+    def unique(self, name):
+        """Threads are named in schedules; two threads the program named alike get #2, #3."""
+        taken = {r.name for r in self.order}
+        n, candidate = 1, name
+        while candidate in taken:
+            n += 1
+            candidate = '%s #%d' % (name, n)
+        return candidate
+
+    def record(self):
+        return self.threads.get(threading.current_thread())
+
+    def mine(self, frame):
+        name = frame.f_code.co_filename
+        known = self.files.get(name)
+        if known is None:
+            known = self.files[name] = name == self.path or os.path.realpath(name) == self.path
+        return known
+
+    def tracer(self, frame, event, arg):
+        if event != 'call' or not self.mine(frame) or self.record() is None:
+            return None
+        if self.bytecode and threading.current_thread() is not threading.main_thread():
+            frame.f_trace_opcodes = True
+        return self.local_tracer
+
+    def local_tracer(self, frame, event, arg):
+        rec = self.record()
+        if rec is None:
+            return None
+        if event == 'line' and not (self.bytecode and frame.f_trace_opcodes):
+            self.park(rec, frame, None)
+        elif event == 'opcode':
+            ins = self.instruction(frame)
+            if ins is not None and ins.opname not in SKIP_OPS:
+                self.park(rec, frame, ins)
+        return self.local_tracer
+
+    def instruction(self, frame):
+        table = self.instrs.get(frame.f_code)
+        if table is None:
+            table = {i.offset: i for i in dis.get_instructions(frame.f_code)}
+            self.instrs[frame.f_code] = table
+        return table.get(frame.f_lasti)
+
+    def snapshot(self, rec, frame, ins):
+        where = {'line': frame.f_lineno, 'func': frame.f_code.co_name}
+        if ins is not None:
+            where['instr'] = ins.opname + ('' if ins.arg is None else ' ' + safe_repr(ins.argval, 30))
+            where['op'] = ins.opname
+            where['arg'] = ins.argval if isinstance(ins.argval, str) else None
+        rec.where = where
+        rec.locals = visible_locals(frame, 12)
+        # The whole stack of the program's frames, for telling explored states apart.
+        stack, f = [], frame
+        while f is not None:
+            if self.mine(f):
+                stack.append((f.f_code.co_name, f.f_lineno, f.f_lasti if ins is not None else -1, tuple(sorted(visible_locals(f, 50).items()))))
+            f = f.f_back
+        rec.stack = tuple(stack)
+
+    def wait_turn(self, rec):
+        while not rec.granted and not self.aborting:
+            rec.turn.wait()
+        rec.granted = False
+        if self.aborting:
+            raise Abort()
+        rec.status = 'running'
+        rec.waits = None
+
+    def park(self, rec, frame, ins):
+        with self.cv:
+            self.snapshot(rec, frame, ins)
+            rec.status = 'ready'
+            self.in_flight -= 1
+            self.cv.notify_all()
+            self.wait_turn(rec)
+
+    def block(self, rec, waits):
+        frame = sys._getframe(2)
+        while frame is not None and not self.mine(frame):
+            frame = frame.f_back
+        with self.cv:
+            if frame is not None:
+                self.snapshot(rec, frame, None)
+            rec.status = 'blocked'
+            rec.waits = waits
+            self.in_flight -= 1
+            self.cv.notify_all()
+            self.wait_turn(rec)
+
+    def finished(self, rec):
+        with self.cv:
+            rec.status = 'done'
+            rec.where = None
+            rec.locals = {}
+            self.in_flight -= 1
+            self.cv.notify_all()
+
+    def started(self, thread):
+        with self.cv:
+            rec = Thread(self.unique(thread.name), thread.daemon)
+            self.threads[thread] = rec
+            self.order.append(rec)
+            self.in_flight += 1
+            return rec
+
+    # -- controller side ------------------------------------------------------------------------
+
+    def runnable(self, rec):
+        if rec.status == 'ready':
+            return True
+        if rec.status != 'blocked' or rec.waits is None:
+            return False
+        kind, target, timed = rec.waits
+        if timed:
+            return True  # choosing it lets its timeout expire
+        if kind == 'lock':
+            return target.owner is None or (target.reentrant and target.owner is rec)
+        return target.status == 'done'
+
+    def quiesce(self):
+        """Waits until no thread is moving. False when one kept running outside our control."""
+        deadline = time.monotonic() + QUIET_TIMEOUT
+        while self.in_flight > 0:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.cv.wait(left)
+        return True
+
+    def grant(self, rec):
+        rec.granted = True
+        self.in_flight += 1
+        rec.turn.notify()
+        return self.quiesce()
+
+    def alive(self):
+        return [r for r in self.order if r.status != 'done']
+
+    def over(self):
+        """The program ended: every thread done, or only daemon threads left after the main thread."""
+        left = self.alive()
+        return not left or (self.finished_main and all(r.daemon for r in left))
+
+    def cycle(self):
+        """The wait-for cycle among blocked threads, as names, or []."""
+        def next_of(r):
+            if r.status != 'blocked' or not r.waits:
+                return None
+            kind, target, _ = r.waits
+            return target.owner if kind == 'lock' else target
+        for start in self.alive():
+            seen, r = [], start
+            while r is not None and r not in seen:
+                seen.append(r)
+                r = next_of(r)
+            if r is not None:
+                return [x.name for x in seen[seen.index(r):]]
+        return []
+
+    def state_key(self):
+        """Everything that decides what can happen next: each thread's place, stack and locals, what it
+        waits for, the watched values, the program's globals and who holds each lock. Two schedules
+        reaching the same key have the same futures, so an exhaustive search explores it once."""
+        threads = tuple((r.name, r.status, r.stack, r.waits and (r.waits[0], r.waits[1].name)) for r in self.order)
+        owners = tuple((lock.name, lock.owner.name if lock.owner else None, lock.count) for lock in self.locks)
+        return (threads, owners, tuple(sorted(self.watch_values().items())), tuple(sorted(visible_locals_of(self.globals or {}).items())))
+
+    def watch_values(self):
+        values = {}
+        for expr in self.watch:
+            try:
+                values[expr] = safe_repr(eval(expr, self.globals or {}))
+            except Exception:
+                values[expr] = None  # not defined yet
+        return values
+
+    def verdict(self):
+        if not self.expect:
+            return None
+        try:
+            return bool(eval(self.expect, self.globals or {}))
+        except Exception:
+            return None
+
+    def status(self):
+        if self.error:
+            return 'lost'
+        if self.over():
+            return 'finished'
+        if not any(self.runnable(r) for r in self.alive()):
+            return 'deadlock'
+        return 'running'
+
+    def state(self, step):
+        status = self.status()
+        threads = []
+        for r in self.order:
+            t = {'name': r.name, 'status': r.status, 'daemon': r.daemon, 'runnable': self.runnable(r)}
+            if r.where:
+                t.update(r.where)
+                t['locals'] = r.locals
+            if r.status == 'blocked' and r.waits:
+                kind, target, timed = r.waits
+                t['waitsFor'] = {'kind': kind, 'name': target.name, 'timed': bool(timed)}
+                holder = target.owner if kind == 'lock' else None
+                if holder is not None:
+                    t['waitsFor']['heldBy'] = holder.name
+            threads.append(t)
+        msg = {'type': 'state', 'step': step, 'status': status, 'threads': threads, 'watch': self.watch_values(), 'output': self.output}
+        self.output = []
+        if status == 'deadlock':
+            msg['cycle'] = self.cycle()
+        if status == 'finished':
+            msg['ok'] = self.verdict()
+        if self.error:
+            msg['error'] = self.error
+        return msg
+
+    def describe_access(self, where, before, after):
+        """What a step that started at `where` read and wrote of the watched values."""
+        reads, writes = set(), set()
+        if 'op' in where:
+            op, arg = where['op'], where.get('arg')
+            if arg in self.leaves:
+                (writes if op.startswith('STORE') else reads if op.startswith('LOAD') else set()).add(arg)
+        elif 'line' in where:
+            r, w = self.access.get(where['line'], ((), ()))
+            reads, writes = set(r), set(w)
+        out = []
+        for expr in self.watch:
+            leaf = expr.split('.')[-1]
+            if leaf in reads:
+                out.append({'watch': expr, 'kind': 'read', 'value': before.get(expr)})
+            if leaf in writes:
+                out.append({'watch': expr, 'kind': 'write', 'old': before.get(expr), 'value': after.get(expr)})
+        return out
+
+    def step(self, rec, number):
+        """Runs one step of `rec`; returns the log entry."""
+        where = dict(rec.where or {})
+        text = self.lines[where['line'] - 1].strip() if where.get('line') and where['line'] <= len(self.lines) else ''
+        was_blocked = rec.status == 'blocked'
+        before = self.watch_values()
+        known = set(self.order)
+        if not self.grant(rec):
+            stuck = [r.name for r in self.order if r.status == 'running']
+            self.error = 'a thread kept running outside the scheduler: %s (a wait the scheduler does not control?)' % ', '.join(stuck or [rec.name])
+        after = self.watch_values()
+        entry = {'step': number, 'thread': rec.name, 'line': where.get('line'), 'func': where.get('func'), 'text': text}
+        if 'instr' in where:
+            entry['instr'] = where['instr']
+        if was_blocked:
+            entry['retry'] = True
+        access = self.describe_access(where, before, after)
+        if access:
+            entry['access'] = access
+        new = [r.name for r in self.order if r not in known]
+        if new:
+            entry['started'] = new
+        if rec.status == 'blocked' and rec.waits:
+            entry['blocked'] = rec.waits[1].name
+        if rec.status == 'done':
+            entry['done'] = True
+        return entry
+
+    def abort(self):
+        with self.cv:
+            self.aborting = True
+            for rec in self.order:
+                rec.turn.notify_all()
+
+
+SCHED = None
+
+
+class SchedLock:
+    """A lock made by the program: it never blocks in the kernel; a thread that cannot take it
+    hands its turn back to the scheduler, marked blocked, until chosen while the lock is free."""
+    reentrant = False
+    kind = 'Lock'
+
+    def __init__(self):
+        self._real = _real_allocate_lock()
+        self.owner = None
+        self.count = 0
+        self.name = self.kind
+        frame = sys._getframe(2)
+        if SCHED is not None and SCHED.mine(frame):
+            # Named as the program names it: `self.lock = threading.Lock()` gives "self.lock".
+            text = SCHED.lines[frame.f_lineno - 1] if frame.f_lineno <= len(SCHED.lines) else ''
+            m = re.match(r'\s*([A-Za-z_][\w.]*)\s*=', text)
+            self.name = m.group(1) if m else '%s (line %d)' % (self.kind, frame.f_lineno)
+            SCHED.locks.append(self)
+
+    def acquire(self, blocking=True, timeout=-1):
+        rec = SCHED.record() if SCHED else None
+        while True:
+            if self._try(rec):
+                return True
+            if rec is None:  # a thread outside the scheduler: a plain lock
+                return self._real.acquire(blocking, timeout)
+            if not blocking:
+                return False
+            timed = timeout is not None and timeout >= 0
+            SCHED.block(rec, ('lock', self, timed))
+            if timed and not self._try(rec):
+                return False  # chosen while still held: its timeout expired
+            if timed:
+                return True
+
+    def _try(self, rec):
+        if self.reentrant and rec is not None and self.owner is rec:
+            self.count += 1
+            return True
+        if self._real.acquire(False):
+            self.owner, self.count = rec, 1
+            return True
+        return False
+
+    def release(self):
+        if self.reentrant:
+            if self.owner is not (SCHED.record() if SCHED else None):
+                raise RuntimeError('cannot release un-acquired lock')
+            self.count -= 1
+            if self.count:
+                return
+        self.owner, self.count = None, 0
+        self._real.release()
+
+    def locked(self):
+        return self._real.locked()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def _is_owned(self):
+        return self.owner is not None and self.owner is (SCHED.record() if SCHED else None)
+
+
+class SchedRLock(SchedLock):
+    reentrant = True
+    kind = 'RLock'
+
+
+def make_lock():
+    return SchedLock() if SCHED is not None and SCHED.mine(sys._getframe(1)) else _real_Lock()
+
+
+def make_rlock():
+    return SchedRLock() if SCHED is not None and SCHED.mine(sys._getframe(1)) else _real_RLock()
+
+
+def sched_start(self):
+    rec = None
+    if SCHED is not None and SCHED.record() is not None:
+        rec = SCHED.started(self)
+        run = self.run
+
+        def run_then_finish():
+            try:
+                run()
+            finally:
+                SCHED.finished(rec)
+        self.run = run_then_finish
+    _real_start(self)
+
+
+def sched_join(self, timeout=None):
+    me = SCHED.record() if SCHED else None
+    target = SCHED.threads.get(self) if SCHED else None
+    if me is not None and target is not None:
+        while target.status != 'done':
+            timed = timeout is not None
+            SCHED.block(me, ('join', target, timed))
+            if timed:
+                return  # chosen before the thread ended: the timeout expired
+    _real_join(self, timeout)
+
+
+def sched_sleep(seconds):
+    if SCHED is None or SCHED.record() is None:
+        _real_sleep(seconds)
+    # Under the scheduler a pause changes nothing: the order of steps is what the learner chooses.
+
+
+class Capture:
+    """The program's stdout/stderr, kept with the thread that printed it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.encoding = 'utf-8'
+
+    def write(self, text):
+        if text:
+            rec = SCHED.record() if SCHED else None
+            SCHED.output.append({'thread': rec.name if rec else threading.current_thread().name, 'stream': self.stream, 'text': text})
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def install():
+    threading.Lock = make_lock
+    threading.RLock = make_rlock
+    threading.Thread.start = sched_start
+    threading.Thread.join = sched_join
+    time.sleep = sched_sleep
+    sys.stdout = Capture('stdout')
+    sys.stderr = Capture('stderr')
+
+
+def run_program(sched, rec):
+    """Runs the program in the real main thread, so `threading.main_thread()` is the program's."""
+    g = {'__name__': '__main__', '__file__': sched.path, '__builtins__': builtins}
+    sched.globals = g
+    sys.settrace(sched.tracer)
+    try:
+        exec(sched.code, g)
+    except Abort:
+        pass
+    except BaseException:
+        sys.stderr.write(traceback.format_exc())
+    finally:
+        sys.settrace(None)
+        with sched.cv:
+            sched.finished_main = True
+        sched.finished(rec)
+
+
+class Controller:
+    """Drives one run from a helper thread while the program runs in the main thread. While only one
+    thread is alive there is nothing to choose: it moves on by itself (its steps are logged as
+    automatic and are not part of the schedule)."""
+
+    def __init__(self, sched, choose, emit):
+        self.sched = sched
+        self.choose = choose  # (runnable records, choice number) -> record, or None to stop
+        self.emit = emit
+        self.steps = []
+        self.outcome = None
+        self.result = None
+        self.cycle = []
+
+    def __call__(self):
+        s = self.sched
+        with s.cv:
+            if not s.quiesce():
+                s.error = 'the program did not reach its first line'
+            number = 0
+            pending = []  # log entries since the last state sent
+            while True:
+                status = s.status()
+                options = [r for r in s.alive() if s.runnable(r)]
+                if status == 'running' and len(s.alive()) == 1:
+                    number += 1
+                    entry = s.step(options[0], number)
+                    entry['auto'] = True
+                    pending.append(entry)
+                    continue
+                msg = s.state(number)
+                msg['log'] = pending
+                pending = []
+                self.emit(msg)
+                if status != 'running':
+                    self.outcome = status
+                    break
+                rec = self.choose(options, len(self.steps))
+                if rec is None:
+                    self.outcome = 'stopped'
+                    break
+                number += 1
+                self.steps.append(rec.name)
+                pending = [s.step(rec, number)]
+            self.result = s.verdict() if self.outcome == 'finished' else None
+            self.cycle = s.cycle() if self.outcome == 'deadlock' else []
+        s.abort()
+
+
+def one_run(sched, choose, emit):
+    """One run of the program under `choose`; returns the controller (steps, outcome, result)."""
+    sched.reset()
+    # Thread names start again at Thread-1, so a schedule names the same threads in every run.
+    threading._counter = itertools.count(1).__next__
+    main = threading.current_thread()
+    rec = Thread(main.name)
+    sched.threads[main] = rec
+    sched.order.append(rec)
+    sched.in_flight = 1  # the main thread, until it parks at its first line
+    ctl = Controller(sched, choose, emit)
+    helper = threading.Thread(target=ctl, name='labsched-controller', daemon=True)
+    _real_start(helper)  # before settrace: the controller itself is never traced
+    threading.settrace(sched.tracer)
+    try:
+        run_program(sched, rec)
+    finally:
+        threading.settrace(None)
+    _real_join(helper)
+    for t in list(sched.threads):
+        if t is not main:
+            _real_join(t, 2.0)
+    return ctl
+
+
+def interactive_chooser(schedule):
+    pending = list(schedule)
+
+    def choose(options, step):
+        by_name = {r.name: r for r in options}
+        while pending:
+            name = pending.pop(0)
+            if name in by_name:
+                return by_name[name]
+            send({'type': 'error', 'message': 'the schedule names %s, which cannot run at step %d' % (name, step + 1)})
+            pending.clear()
+        while True:
+            line = sys.stdin.readline()
+            if not line:
+                return None
+            try:
+                cmd = json.loads(line)
+            except ValueError:
+                send({'type': 'error', 'message': 'not JSON: %s' % line.strip()[:80]})
+                continue
+            if not isinstance(cmd, dict) or cmd.get('cmd') == 'quit':
+                return None
+            if cmd.get('cmd') == 'step' and cmd.get('thread') in by_name:
+                return by_name[cmd['thread']]
+            send({'type': 'error', 'message': 'cannot step %s now' % safe_repr(cmd.get('thread'))})
+    return choose
+
+
+def classify(ctl):
+    if ctl.outcome == 'deadlock':
+        return 'deadlock'
+    if ctl.outcome != 'finished':
+        return 'lost'
+    return 'finished' if ctl.result is None else 'right' if ctl.result else 'wrong'
+
+
+def random_runs(sched, runs, seed):
+    rng = random.Random(seed)
+    counts = {'right': 0, 'wrong': 0, 'finished': 0, 'deadlock': 0, 'lost': 0}
+    examples = {}
+    began = time.perf_counter()
+    for _ in range(runs):
+        ctl = one_run(sched, lambda options, step: rng.choice(options), lambda msg: None)
+        kind = classify(ctl)
+        counts[kind] += 1
+        examples.setdefault(kind, ctl.steps)
+    send({'type': 'random', 'runs': runs, 'seed': seed, 'counts': counts, 'examples': examples, 'ms': round((time.perf_counter() - began) * 1000, 1)})
+
+
+def exhaustive_runs(sched, limit):
+    """Every reachable state, depth first: each run replays a prefix of choices, then takes the first
+    option at each new state and queues the others. A state met before (same key) is not explored
+    again: its futures are already counted. Ends are counted once per distinct end state."""
+    counts = {'right': 0, 'wrong': 0, 'finished': 0, 'deadlock': 0, 'lost': 0}
+    examples = {}
+    seen = set()
+    ends = set()
+    stack = [[]]  # prefixes of option indexes still to run
+    runs = merged = 0
+    began = time.perf_counter()
+    while stack and runs < limit:
+        prefix = stack.pop()
+        taken = []
+
+        def choose(options, step, prefix=prefix, taken=taken):
+            if step >= len(prefix):
+                key = sched.state_key()
+                if key in seen:
+                    return None  # explored already
+                seen.add(key)
+                for alt in range(len(options) - 1, 0, -1):
+                    stack.append(taken[:step] + [alt])
+            i = prefix[step] if step < len(prefix) else 0
+            taken.append(i)
+            return options[i]
+        ctl = one_run(sched, choose, lambda msg: None)
+        runs += 1
+        if ctl.outcome == 'stopped':
+            merged += 1
+            continue
+        key = (sched.state_key(), ctl.outcome)
+        if key in ends:
+            continue
+        ends.add(key)
+        kind = classify(ctl)
+        counts[kind] += 1
+        examples.setdefault(kind, ctl.steps)
+    send({'type': 'exhaustive', 'runs': runs, 'states': len(seen), 'merged': merged, 'complete': not stack, 'counts': counts,
+          'examples': examples, 'ms': round((time.perf_counter() - began) * 1000, 1)})
+
+
+def main(argv):
+    args = list(argv)
+    opts = {'bytecode': False, 'schedule': [], 'random': 0, 'seed': None, 'exhaustive': False, 'limit': 100000}
+    program = None
+    while args:
+        a = args.pop(0)
+        if a == '--bytecode':
+            opts['bytecode'] = True
+        elif a == '--schedule':
+            opts['schedule'] = json.loads(args.pop(0))
+        elif a == '--random':
+            opts['random'] = int(args.pop(0))
+        elif a == '--seed':
+            opts['seed'] = int(args.pop(0))
+        elif a == '--exhaustive':
+            opts['exhaustive'] = True
+        elif a == '--limit':
+            opts['limit'] = int(args.pop(0))
+        else:
+            program = a
+    if not program:
+        send({'type': 'error', 'message': 'no program given'})
+        return 2
+    global SCHED
+    try:
+        SCHED = Scheduler(program, opts['bytecode'])
+    except (OSError, SyntaxError, UnicodeDecodeError) as e:
+        send({'type': 'error', 'message': '%s: %s' % (type(e).__name__, e)})
+        return 2
+    sys.path.insert(0, os.path.dirname(SCHED.path))
+    sys.argv = [program]
+    install()
+    send({'type': 'hello', 'python': '%d.%d.%d' % sys.version_info[:3], 'program': SCHED.path, 'source': SCHED.lines,
+          'watch': SCHED.watch, 'expect': SCHED.expect, 'mode': 'bytecode' if opts['bytecode'] else 'line'})
+    if opts['random']:
+        random_runs(SCHED, opts['random'], opts['seed'] if opts['seed'] is not None else random.randrange(1 << 30))
+    elif opts['exhaustive']:
+        exhaustive_runs(SCHED, opts['limit'])
+    else:
+        ctl = one_run(SCHED, interactive_chooser(opts['schedule']), send)
+        send({'type': 'end', 'outcome': ctl.outcome, 'ok': ctl.result, 'cycle': ctl.cycle, 'schedule': ctl.steps})
+    return 0
+
+
+if __name__ == '__main__':
+    code = main(sys.argv[1:])
+    PROTO.flush()
+    # A program thread blocked where the scheduler has no hook would keep a normal exit waiting.
+    os._exit(code)
