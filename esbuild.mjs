@@ -29,7 +29,7 @@ const bundles = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { webview: 'src/webview/main.ts' },
+    entryPoints: { webview: 'src/webview/main.ts', schedulerView: 'src/webview/scheduler/main.ts' },
     outdir: 'dist',
   },
 ];

@@ -16,6 +16,7 @@ import { PythonLocator, engineFindPython, preferPythonExtension } from './run/py
 import { pythonExtensionInterpreter } from './run/pythonExtension';
 import { RunController } from './run/runController';
 import { RunSession } from './run/runSession';
+import { SchedulerCommand } from './scheduler/schedulerCommand';
 import { SettingsReader } from './settings';
 import type { LabTestApi } from './testApi';
 
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
   const progress = new LessonProgress(context.globalState, (key) => vscode.commands.executeCommand('setContext', key, true));
   const session = new RunSession(context, controller, settings, python, progress, log, toChromeTrace);
   const programs = new ProgramCommands(context, session, progress, log);
+  const scheduler = new SchedulerCommand(context, settings, python, progress, log);
 
   // Last resort if the extension host exits without deactivating: kill the hosts' trees (synchronous on Linux).
   const killOnExit = () => void controller.dispose();
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     ...new TraceProgramCommands(context, session, log, progress).register(),
     new QuizCommand(QUIZ_QUESTIONS, progress, quizSeed).register(),
     registerOpenLesson(progress),
+    ...scheduler.register(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('concurrencyLab.pythonPath')) python.reset();
       // The race walkthrough's "change one thing" step is this setting.

@@ -130,6 +130,14 @@ export class LessonProgress {
     await this.setKey(stepContextKey({ section, action: 'change' }));
   }
 
+  /**
+   * A walkthrough step of scheduler mode is done: the learner reached its level's goal
+   * (`stepId` as in package.json, e.g. `race-conditions.scheduler`; see SCHEDULER_STEPS).
+   */
+  async completeSchedulerStep(stepId: string): Promise<void> {
+    await this.setKey(`concurrencyLab.step.${stepId}`);
+  }
+
   /** The context keys set in this session, in order (for the extension-host tests). */
   completedSteps(): readonly string[] {
     return this.completed;

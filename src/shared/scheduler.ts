@@ -28,6 +28,9 @@ export const LEVELS: readonly SchedulerLevel[] = [
   { id: 'reenter', file: 'reenter_lock.py', goal: 'deadlock', bytecode: false },
 ];
 
+/** The walkthrough step (in "Race conditions") that reaching a level's goal completes. */
+export const SCHEDULER_STEPS: Readonly<Record<string, string>> = { 'lost-update': 'race-conditions.scheduler', 'two-locks': 'race-conditions.deadlock' };
+
 export function findLevel(id: unknown): SchedulerLevel | undefined {
   return LEVELS.find((l) => l.id === id);
 }

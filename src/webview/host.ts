@@ -1,7 +1,7 @@
 /** The only way out of the webview: `acquireVsCodeApi()`, typed with the shared protocol. */
 import type { FromWebview } from '../shared/protocol';
 
-interface VsCodeApi {
+export interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
   setState(state: unknown): void;
@@ -9,16 +9,14 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export class Host {
-  private readonly api: VsCodeApi;
+/** The webview API (callable once per page), or one that posts nowhere outside VS Code (a page
+ *  opened by hand, the tests' pages before they install their own). */
+export function vscodeApi(): VsCodeApi {
+  return typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: () => undefined, getState: () => undefined, setState: () => undefined };
+}
 
-  constructor() {
-    // Outside VS Code (a page opened by hand) there is no API: keep working, post nowhere.
-    this.api =
-      typeof acquireVsCodeApi === 'function'
-        ? acquireVsCodeApi()
-        : { postMessage: () => undefined, getState: () => undefined, setState: () => undefined };
-  }
+export class Host {
+  private readonly api: VsCodeApi = vscodeApi();
 
   post(message: FromWebview): void {
     this.api.postMessage(message);

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SCENARIO_IDS, SCENARIOS, findScenario, validateParams, type SectionId } from '../../src/shared/scenarios';
+import { findLevel, SCHEDULER_STEPS } from '../../src/shared/scheduler';
 import { parseStep, stepContextKey } from '../../src/extension/lessonProgress';
 import { QUIZ_QUESTIONS, QUIZZES } from '../../src/extension/quiz/questions';
 
@@ -48,6 +49,8 @@ function message(lang: 'en' | 'zh', key: string): string {
   throw new Error(`${key} is missing or malformed in package.nls${lang === 'zh' ? '.zh-cn' : ''}.json`);
 }
 
+/** Steps completed by reaching a scheduler level's goal, not by a link's own `step`. */
+const schedulerSteps = Object.values(SCHEDULER_STEPS);
 const keyOf = (s: string) => /^%(.+)%$/.exec(s)?.[1];
 
 interface CommandLink {
@@ -133,6 +136,10 @@ function checkLink(link: CommandLink): void {
       if (options.timeoutSeconds !== undefined) assert.ok(Number.isInteger(options.timeoutSeconds) && (options.timeoutSeconds as number) >= 1, `${at}: timeoutSeconds`);
       break;
     }
+    case 'concurrencyLab.beTheScheduler':
+      assert.ok(findLevel(a.level), `${at}: unknown level ${JSON.stringify(a.level)}`);
+      assert.ok(existsSync(join(ROOT, 'media/programs/python/levels', findLevel(a.level)!.file)), `${at}: the level's program is not shipped`);
+      break;
     case 'concurrencyLab.runMyProgram':
       assert.ok(SCENARIO_IDS.includes(a.scenario as never), `${at}: unknown scenario`);
       break;
@@ -243,6 +250,10 @@ describe('walkthroughs in package.json', () => {
         assert.equal(s.completionEvents?.length, 1, `${s.id}: one completion event`);
         const [ev] = s.completionEvents;
         if (ev === 'onStepSelected') continue;
+        if (schedulerSteps.includes(s.id)) {
+          assert.equal(ev, `onContext:concurrencyLab.step.${s.id}`, `${s.id}: completes on another step's key`);
+          continue;
+        }
         const step = parseStep(s.id);
         assert.ok(step, `${s.id}: only open, run, change and quiz steps are completed by the extension`);
         assert.equal(ev, `onContext:${stepContextKey(step)}`, `${s.id}: completes on another step's key`);
@@ -267,6 +278,13 @@ describe('walkthroughs in package.json', () => {
     for (const w of walkthroughs) {
       for (const s of w.steps) {
         for (const lang of ['en', 'zh'] as const) {
+          if (schedulerSteps.includes(s.id)) {
+            // Completed by the goal of the level its link opens.
+            const level = Object.keys(SCHEDULER_STEPS).find((id) => SCHEDULER_STEPS[id] === s.id);
+            const opens = commandLinks(message(lang, keyOf(s.description)!), `${lang}:${s.id}`).filter((l) => l.command === 'concurrencyLab.beTheScheduler' && asRecord(l.args[0]).level === level);
+            assert.ok(opens.length > 0, `${lang}:${s.id} has no link to its level ${String(level)}`);
+            continue;
+          }
           const links = commandLinks(message(lang, keyOf(s.description)!), `${lang}:${s.id}`).filter((l) => own.includes(l.command));
           for (const l of links) assert.equal(asRecord(l.args[0]).step, s.id, `${l.where}: ${l.raw} does not say it comes from ${s.id}`);
           if (s.completionEvents[0] !== 'onStepSelected') assert.ok(links.length > 0, `${lang}:${s.id} has no link that can complete it`);

@@ -80,10 +80,13 @@ export class PanelHarness {
   private dir = '';
   private origin = '';
 
+  /** `bundle`: which of dist/'s webview bundles the page loads (the demo panel's, or the scheduler's). */
+  constructor(private readonly bundle: 'webview' | 'schedulerView' = 'webview') {}
+
   async start(): Promise<void> {
     const root = repoRoot(__dirname);
     this.dir = mkdtempSync(join(tmpdir(), 'clab-webview-'));
-    for (const f of ['webview.js', 'webview.css']) copyFileSync(join(root, 'dist', f), join(this.dir, f));
+    for (const f of [`${this.bundle}.js`, `${this.bundle}.css`]) copyFileSync(join(root, 'dist', f), join(this.dir, f));
     writeFileSync(join(this.dir, 'theme.css'), THEME_CSS);
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -112,7 +115,7 @@ export class PanelHarness {
     const csp = `default-src 'none'; img-src ${this.origin} data:; style-src ${this.origin}; font-src ${this.origin}; script-src 'nonce-${nonce}'`;
     return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${this.origin}/theme.css"><link rel="stylesheet" href="${this.origin}/webview.css">
+<link rel="stylesheet" href="${this.origin}/theme.css"><link rel="stylesheet" href="${this.origin}/${this.bundle}.css">
 <script nonce="${nonce}">
 window.__posted = []; window.__csp = []; window.__state = window.__state ?? null;
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
@@ -122,7 +125,7 @@ window.acquireVsCodeApi = () => ({
   setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
 });
 </script></head>
-<body class="vscode-${theme}"><div id="app"></div><script nonce="${nonce}" src="${this.origin}/webview.js"></script></body></html>`;
+<body class="vscode-${theme}"><div id="app"></div><script nonce="${nonce}" src="${this.origin}/${this.bundle}.js"></script></body></html>`;
   }
 
   async open(options: OpenOptions = {}): Promise<PanelPage> {
