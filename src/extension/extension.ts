@@ -71,6 +71,10 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     progressOf: (section) => progress.of(section),
     completedSteps: () => progress.completedSteps(),
     quizSeed: () => quizSeed,
+    scheduler: () => {
+      const panel = scheduler.panels.panel;
+      return panel && { level: panel.levelId, status: panel.lastState?.status, threads: panel.lastState?.threads.map((t) => t.name) ?? [] };
+    },
   };
 }
 

@@ -11,6 +11,7 @@ const COMMANDS = [
   'concurrencyLab.openLesson',
   'concurrencyLab.traceProgram',
   'concurrencyLab.traceProgramWithArgs',
+  'concurrencyLab.beTheScheduler',
 ];
 
 describe('activation', () => {

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { runSchedules, SchedulerSession } from '../../engine/scheduler';
-import { findLevel, goalReached, type SchedulerLevel } from '../../shared/scheduler';
+import { findLevel, goalReached, type SchedulerLevel, type StateMessage } from '../../shared/scheduler';
 import { parseFromSchedulerView, type FromSchedulerView, type ToSchedulerView } from '../../shared/schedulerProtocol';
 import { buildPanelHtml } from '../panel/panelHtml';
 
@@ -31,6 +31,8 @@ export class SchedulerPanel implements vscode.Disposable {
   private level: SchedulerLevel;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** The latest state the driver reported, for the extension-host tests. */
+  lastState: StateMessage | undefined;
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
 
@@ -57,6 +59,10 @@ export class SchedulerPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((msg: unknown) => void this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  get levelId(): string {
+    return this.level.id;
   }
 
   /** Shows another level: the webview starts it when it is ready. */
@@ -121,6 +127,7 @@ export class SchedulerPanel implements vscode.Disposable {
     session.onMessage((m) => {
       if (run !== this.run) return;
       if (m.type === 'state') {
+        this.lastState = m;
         this.post({ type: 'state', run, state: m });
         if (m.status !== 'running' && goalReached(level, m)) this.backend.goalReached(level);
       } else if (m.type === 'end') this.post({ type: 'end', run, end: m });
