@@ -23,6 +23,8 @@ export interface CpuPiece {
   start: number;
   end: number;
   note?: string;
+  /** Drawn as the hook said (`running`), not measured: the builder keeps these within the cores. */
+  claimed?: boolean;
 }
 
 export interface CpuSplit {
@@ -46,6 +48,8 @@ interface Segment {
   wait: number;
   /** The kernel's view at either end of the segment, when the thread was seen asleep. */
   view?: KernelView;
+  /** No reading covers it: drawn as the hook said. */
+  claimed?: boolean;
 }
 
 /** Moves `field` beyond each segment's free room forward, then what remains backward. */
@@ -82,7 +86,7 @@ function pushPieces(pieces: CpuPiece[], seg: Segment, ctx: LaneContext): number 
   const run = Math.min(Math.max(seg.run, 0), length);
   const wait = Math.min(Math.max(seg.wait, 0), length - run);
   let at = seg.from;
-  if (run > 0) pieces.push({ state: 'running', start: at, end: (at += run) });
+  if (run > 0) pieces.push({ state: 'running', start: at, end: (at += run), ...(seg.claimed ? { claimed: true } : {}) });
   if (wait > 0) pieces.push({ state: 'core-wait', start: at, end: (at += wait) });
   if (at < seg.to) pieces.push({ ...offCpu(seg.view, ctx), start: at, end: seg.to });
   return run;
@@ -145,12 +149,12 @@ export function splitCpuInterval(start: number, end: number, samples?: RunSample
         const view = (s.t <= end ? asleep(s) : undefined) ?? (prev && prev.t >= start ? asleep(prev) : undefined);
         if (prev) segments.push({ from: cursor, to: segEnd, run: s.run - prev.run, wait: s.wait - prev.wait, view });
         // No reading before the interval: its head is unknown, drawn as the hook said (running).
-        else if (segEnd > cursor) segments.push({ from: cursor, to: segEnd, run: segEnd - cursor, wait: 0 });
+        else if (segEnd > cursor) segments.push({ from: cursor, to: segEnd, run: segEnd - cursor, wait: 0, claimed: true });
         cursor = segEnd;
         prev = s;
       }
       // No reading after the interval (the thread died, the run was stopped): tail as the hook said.
-      if (cursor < end) segments.push({ from: cursor, to: end, run: end - cursor, wait: 0 });
+      if (cursor < end) segments.push({ from: cursor, to: end, run: end - cursor, wait: 0, claimed: true });
       carryExcess(segments);
       borrowNearbyViews(segments);
       const pieces: CpuPiece[] = [];
@@ -166,7 +170,7 @@ export function splitCpuInterval(start: number, end: number, samples?: RunSample
     for (const p of pieces) if (p.state === 'blocked') p.note = 'unknown (no kernel readings)';
     return { pieces, method: 'thread-cpu-clock', runNs };
   }
-  return { pieces: [{ state: 'running', start, end }], method: 'none' };
+  return { pieces: [{ state: 'running', start, end, claimed: true }], method: 'none' };
 }
 
 const RANK: Record<StateMethod, number> = { none: 0, 'thread-cpu-clock': 1, schedstat: 2 };

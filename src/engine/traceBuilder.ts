@@ -4,13 +4,21 @@
  * with `cpu` split by the kernel into running / core-wait / gil-wait / blocked, `done` from a lane's
  * end to the variant's end, `killed` marks for lanes still open when their process went away, the
  * output with times, the exit code, and where a timed-out run was stuck. Times become µs since the
- * variant's start. Events dated outside the run are refused and counted, never drawn.
+ * variant's start.
+ *
+ * What it returns passes checkTrace whatever the program sent: events dated far outside the run, a
+ * second announcement of a variant, and figures of the program's own that the run could not have
+ * produced are refused and counted in `rejected`; nothing is drawn after the exit, nor past a
+ * variant's wall and the checker's slack; running time stays within the cores (runningCap.ts).
  */
+import * as os from 'node:os';
 import type { HelloEvent, ProgramEvent, StuckEvent } from '../shared/events';
-import type { Lane, Mark, Outcome, OutputChunk, OutputStream, Span, StateMethod, Variant } from '../shared/trace';
+import type { Lane, Mark, Outcome, OutputChunk, OutputStream, StateMethod, Variant } from '../shared/trace';
+import { cpuLimitUs, slackUs } from '../shared/traceCheck';
 import { bestMethod, splitCpuInterval, type LaneContext } from './cpuSplit';
 import { LaneTracks, type LaneTrack, type RawInterval } from './laneTracks';
 import type { ProgramExit } from './processTree';
+import { capRunning, type RunningSource, type SourcedSpan } from './runningCap';
 import type { RunSample } from './sampler';
 import { buildStuck } from './stuckReport';
 import type { VariantSpec } from '../shared/variants';
@@ -52,18 +60,29 @@ export interface BuildOptions {
   output?: TimedOutput[];
   outputTruncated?: number;
   exit?: ProgramExit;
+  /** Cores of the machine the program ran on (the trace's `env.cpus`); default: this machine's. */
+  cpus?: number;
 }
 
 export interface BuildResult {
   variants: Variant[];
   method: StateMethod;
   hello?: HelloEvent;
-  /** Events refused for times outside the run. */
+  /**
+   * Events and figures refused: dated more than TIME_SLACK_NS outside the run, a variant announced
+   * again, an end of no open variant, a wall or CPU figure the run could not have produced.
+   */
   rejected: number;
 }
 
-/** Events more than this far outside [start, exit] are refused: clocks of one machine agree closer. */
+/**
+ * Events more than this far outside [start, exit] are refused: clocks of one machine agree closer.
+ * Closer ones are drawn at the edge: the engine's stop (a dump, then the kill's grace period) and
+ * the last words of a process ended with the run come after `exitAt`, but the trace ends there.
+ */
 const TIME_SLACK_NS = 2e9;
+/** A program's wall is measured on its own clock: rounding of the mapped times, not more. */
+const WALL_TOLERANCE_NS = 1e6;
 
 const eventTime = (e: TimedEvent): number => ('t' in e.event ? e.event.t : e.at);
 
@@ -71,14 +90,18 @@ function toUs(ns: number, t0: number): number {
   return Math.max(0, Math.round((ns - t0) / 1000));
 }
 
+/** The checker's room past a wall of `wallNs` (drawing stops there), in ns. */
+const slackNs = (wallNs: number): number => slackUs({ wallUs: wallNs / 1000 }) * 1000;
+
 /** Sorts, drops empty spans, removes overlaps left by rounding and merges same-state neighbours. */
-export function normalizeSpans(spans: Span[]): Span[] {
-  const out: Span[] = [];
+export function normalizeSpans<S extends SourcedSpan>(spans: S[]): S[] {
+  const out: S[] = [];
   for (const s of [...spans].sort((a, b) => a.start - b.start)) {
     const prev = out[out.length - 1];
     const start = prev ? Math.max(s.start, prev.end) : s.start;
     if (s.end <= start) continue;
-    if (prev && prev.state === s.state && prev.note === s.note && prev.where === s.where && prev.end === start) prev.end = s.end;
+    const same = prev && prev.state === s.state && prev.note === s.note && prev.where === s.where && prev.src === s.src;
+    if (same && prev.end === start) prev.end = s.end;
     else out.push({ ...s, start });
   }
   return out;
@@ -114,25 +137,31 @@ export class TraceBuilder {
   }
 
   build(opts: BuildOptions): BuildResult {
-    const low = (opts.startAt ?? -Infinity) - TIME_SLACK_NS;
-    const high = opts.exitAt + TIME_SLACK_NS;
+    const cpus = Math.max(1, opts.cpus ?? os.cpus().length);
+    const first = opts.startAt ?? -Infinity;
     let rejected = 0;
-    const inRun = this.events.filter((e) => {
+    const inRun: TimedEvent[] = [];
+    for (const e of this.events) {
       const t = eventTime(e);
-      const ok = t >= low && t <= high;
-      if (!ok) rejected++;
-      return ok;
-    });
+      if (!(t >= first - TIME_SLACK_NS && t <= opts.exitAt + TIME_SLACK_NS)) rejected++;
+      else if ('t' in e.event && (t < first || t > opts.exitAt)) inRun.push({ ...e, event: { ...e.event, t: Math.min(Math.max(t, first), opts.exitAt) } });
+      else inRun.push(e);
+    }
     const sorted = inRun.map((e, i) => ({ e, i })).sort((a, b) => eventTime(a.e) - eventTime(b.e) || a.i - b.i);
     const tracks = new LaneTracks();
     const raws: RawVariant[] = [];
     let orphanOutcome: Outcome | undefined;
     for (const { e } of sorted) {
       const ev = e.event;
-      if (ev.k === 'variant') raws.push({ id: ev.id, title: ev.title, t0: ev.t });
-      else if (ev.k === 'variant-end') {
-        const v = [...raws].reverse().find((r) => r.id === ev.id && r.endT === undefined) ?? raws[raws.length - 1];
+      if (ev.k === 'variant') {
+        // Announced again: the first announcement stands (two variants of one id cannot be told apart).
+        if (raws.some((r) => r.id === ev.id)) rejected++;
+        else raws.push({ id: ev.id, title: ev.title, t0: ev.t });
+      } else if (ev.k === 'variant-end') {
+        const last = raws[raws.length - 1];
+        const v = raws.find((r) => r.id === ev.id && r.endT === undefined) ?? (last?.endT === undefined ? last : undefined);
         if (v) Object.assign(v, { endT: ev.t, wall: ev.wall, cpu: ev.cpu });
+        else rejected++; // no variant is open to end
       } else if (ev.k === 'outcome') {
         const { k: _k, ...outcome } = ev;
         const current = raws[raws.length - 1];
@@ -142,13 +171,13 @@ export class TraceBuilder {
     }
     tracks.finish(opts.exitAt, (c) => this.closes.get(c), opts.killedRun ?? false);
     if (!raws.length) {
-      const first = sorted.length ? eventTime(sorted[0].e) : opts.exitAt;
-      raws.push({ id: opts.fallback.id, title: opts.fallback.title, t0: opts.startAt ?? Math.min(first, opts.exitAt) });
+      const earliest = sorted.length ? eventTime(sorted[0].e) : opts.exitAt;
+      raws.push({ id: opts.fallback.id, title: opts.fallback.title, t0: opts.startAt ?? Math.min(earliest, opts.exitAt) });
     }
     if (orphanOutcome) raws[0].outcome = { ...orphanOutcome, ...raws[0].outcome };
 
     let method: StateMethod = 'none';
-    const laneSpans = new Map<string, Span[]>();
+    const laneSpans = new Map<string, SourcedSpan[]>();
     const names = new Map([...tracks.lanes.values()].map((l) => [l.key, l.name]));
     for (const lane of tracks.lanes.values()) {
       const samples = this.withOrigin(lane, opts.samples?.(lane.key), opts.startAt);
@@ -161,12 +190,16 @@ export class TraceBuilder {
       const windowStart = i === 0 ? -Infinity : raw.t0;
       const windowEnd = i + 1 < raws.length ? raws[i + 1].t0 : Infinity;
       const endT = raw.endT ?? Math.min(windowEnd, opts.exitAt);
-      // A program's own wall figure is kept only if the run could have produced it.
-      if (raw.wall !== undefined && !(raw.wall >= 0 && raw.wall <= opts.exitAt - raw.t0 + TIME_SLACK_NS)) {
+      // A program's own wall is kept only if the run could have produced it, and its own variant
+      // and variant-end agree with it (within the slack the drawing has past the wall).
+      const w = raw.wall;
+      if (w !== undefined && !(w >= 0 && w <= opts.exitAt - raw.t0 + WALL_TOLERANCE_NS && w + slackNs(w) >= endT - raw.t0)) {
         raw.wall = undefined;
         rejected++;
       }
-      return this.variant(raw, endT, windowStart, windowEnd, [...tracks.lanes.values()], laneSpans, method !== 'none');
+      const built = this.variant(raw, endT, windowStart, windowEnd, [...tracks.lanes.values()], laneSpans, method !== 'none', cpus);
+      rejected += built.rejected;
+      return built.variant;
     });
     this.finishLast(variants[variants.length - 1], raws[raws.length - 1].t0, opts);
     return { variants, method, hello: this.hello, rejected };
@@ -216,8 +249,8 @@ export class TraceBuilder {
   }
 
   /** A lane's spans on the engine clock, cpu split by the kernel's readings. */
-  private laneSpansNs(lane: LaneTrack, samples: RunSample[] | undefined, names: Map<string, string>): { spans: Span[]; method: StateMethod } {
-    const spans: Span[] = [];
+  private laneSpansNs(lane: LaneTrack, samples: RunSample[] | undefined, names: Map<string, string>): { spans: SourcedSpan[]; method: StateMethod } {
+    const spans: SourcedSpan[] = [];
     let method: StateMethod = 'none';
     const ctx = this.laneContext(lane.conn);
     for (const iv of lane.intervals) {
@@ -228,7 +261,12 @@ export class TraceBuilder {
       }
       const split = splitCpuInterval(iv.start, iv.end, samples, iv.c0, iv.c1, ctx);
       method = bestMethod(method, split.method);
-      for (const p of split.pieces) spans.push({ lane: 0, state: p.state, start: p.start, end: p.end, note: p.note ?? iv.note });
+      const measuredBy: RunningSource = split.method === 'schedstat' ? 'kernel' : 'clock';
+      for (const p of split.pieces) {
+        const span: SourcedSpan = { lane: 0, state: p.state, start: p.start, end: p.end, note: p.note ?? iv.note };
+        if (p.state === 'running') span.src = p.claimed ? 'claimed' : measuredBy;
+        spans.push(span);
+      }
     }
     return { spans, method };
   }
@@ -239,15 +277,19 @@ export class TraceBuilder {
     windowStart: number,
     windowEnd: number,
     tracks: LaneTrack[],
-    laneSpans: Map<string, Span[]>,
+    laneSpans: Map<string, SourcedSpan[]>,
     measured: boolean,
-  ): Variant {
+    cpus: number,
+  ): { variant: Variant; rejected: number } {
     const t0 = raw.t0;
+    const wallUs = raw.wall !== undefined ? Math.round(raw.wall / 1000) : toUs(endT, t0);
+    // Drawn up to the wall and the checker's slack (daemon lanes cut off at the exit, a stop's
+    // grace period); what a lane did later is outside the variant.
+    const limitUs = Math.floor(wallUs + slackUs({ wallUs }));
     const lanes: Lane[] = [];
     const keys: string[] = [];
-    const spans: Span[] = [];
+    const byLane: SourcedSpan[][] = [];
     const marks: Mark[] = [];
-    let runningUs = 0;
     const inWindow = (t: number): boolean => t >= windowStart && t < windowEnd;
     const members = tracks
       .filter((l) => inWindow(l.firstT) || (laneSpans.get(l.key) ?? []).some((s) => s.end > windowStart && s.start < windowEnd))
@@ -261,41 +303,46 @@ export class TraceBuilder {
       if (track.where !== undefined) lane.where = track.where;
       lanes.push(lane);
       keys.push(track.key);
-      const own: Span[] = [];
-      for (const s of laneSpans.get(track.key) ?? []) {
-        const start = Math.max(s.start, windowStart, t0);
-        const end = Math.min(s.end, windowEnd);
-        if (end > start) own.push({ ...s, lane: id, start: toUs(start, t0), end: toUs(end, t0) });
-      }
+      const own: SourcedSpan[] = [];
+      const add = (s: SourcedSpan, startNs: number, endNs: number): void => {
+        const start = toUs(Math.max(startNs, windowStart, t0), t0);
+        const end = Math.min(toUs(Math.min(endNs, windowEnd), t0), limitUs);
+        if (end > start) own.push({ ...s, lane: id, start, end });
+      };
+      for (const s of laneSpans.get(track.key) ?? []) add(s, s.start, s.end);
       const ended = track.endedAt;
       if (ended !== undefined && inWindow(ended) && ended < endT && track.killedAt === undefined) {
-        own.push({ lane: id, state: 'done', start: toUs(ended, t0), end: toUs(endT, t0) });
+        add({ lane: id, state: 'done', start: 0, end: 0 }, ended, endT);
       }
-      for (const s of normalizeSpans(own)) {
-        if (s.note === undefined) delete s.note;
-        if (s.where === undefined) delete s.where;
-        // A task runs on its loop's thread, whose own lane already counts that CPU time.
-        if (s.state === 'running' && track.kind !== 'task') runningUs += s.end - s.start;
-        spans.push(s);
-      }
+      byLane.push(normalizeSpans(own));
       for (const m of track.marks) {
-        if (inWindow(m.at)) marks.push({ lane: id, at: toUs(m.at, t0), kind: m.kind, ...(m.note !== undefined ? { note: m.note } : {}) });
+        const at = toUs(m.at, t0);
+        if (inWindow(m.at) && at <= limitUs) marks.push({ lane: id, at, kind: m.kind, ...(m.note !== undefined ? { note: m.note } : {}) });
       }
     }
+    const extentUs = byLane.reduce((n, list) => Math.max(n, list[list.length - 1]?.end ?? 0), wallUs);
+    capRunning(byLane, lanes, cpus, extentUs);
+    const spans = byLane.flatMap((list) => normalizeSpans(list).map(({ src: _src, ...s }) => {
+      if (s.note === undefined) delete s.note;
+      if (s.where === undefined) delete s.where;
+      return s;
+    }));
+    // A task runs on its loop's thread, whose own lane already counts that CPU time.
+    const runningUs = spans.reduce((n, s) => (s.state === 'running' && lanes[s.lane].kind !== 'task' ? n + s.end - s.start : n), 0);
     marks.sort((a, b) => a.at - b.at);
-    const variant: Variant = {
-      id: raw.id,
-      title: raw.title,
-      wallUs: raw.wall !== undefined ? Math.round(raw.wall / 1000) : toUs(endT, t0),
-      lanes,
-      spans,
-      marks,
-    };
+    const variant: Variant = { id: raw.id, title: raw.title, wallUs, lanes, spans, marks };
     this.laneKeys.set(variant, keys);
-    // Measured on-CPU time is the truth; a program's own figure only when nothing was measured.
+    let rejected = 0;
+    // Measured on-CPU time is the truth; a program's own figure only when nothing was measured,
+    // and refused (not clamped) when its cores could not have produced it: a clamped figure
+    // would be a number nobody measured.
     if (measured && lanes.length) variant.cpuUs = runningUs;
-    else if (raw.cpu !== undefined && raw.cpu >= 0) variant.cpuUs = Math.round(raw.cpu / 1000);
+    else if (raw.cpu !== undefined) {
+      const cpuUs = Math.round(raw.cpu / 1000);
+      if (raw.cpu >= 0 && cpuUs <= cpuLimitUs(variant, cpus, lanes.length)) variant.cpuUs = cpuUs;
+      else rejected++;
+    }
     if (raw.outcome) variant.outcome = raw.outcome;
-    return variant;
+    return { variant, rejected };
   }
 }

@@ -27,6 +27,7 @@ export interface HelloEvent {
   k: 'hello';
   token: string;
   runtime: 'node' | 'python';
+  /** A whole positive number, as every id the engine keeps (an event with another is refused). */
   pid: number;
   /** Version of the interpreter, e.g. `3.12.4` or `v20.20.2`. */
   version: string;
@@ -76,7 +77,7 @@ export interface LaneEvent {
   name: string;
   kind: LaneKind;
   daemon?: boolean;
-  /** OS process id and native thread id, for the engine's per-thread CPU sampler (no tid for a task). */
+  /** OS process id and native thread id (whole numbers), for the engine's per-thread CPU sampler (no tid for a task). */
   pid: number;
   tid?: number;
   /** The function the lane runs, and where it was started (file:line). */
@@ -108,10 +109,15 @@ export interface StateEvent {
   holder?: string;
 }
 
+/** The marks a program may send: `killed` is the engine's alone (a lane still open when its
+ *  process went away), so a program cannot claim its threads were killed. */
+export const PROGRAM_MARKS = ['start', 'end', 'join', 'acquire', 'release', 'task'] as const satisfies readonly MarkKind[];
+export type ProgramMark = (typeof PROGRAM_MARKS)[number];
+
 export interface MarkEvent {
   k: 'mark';
   lane: string;
-  m: MarkKind;
+  m: ProgramMark;
   t: number;
   note?: string;
   obj?: string;

@@ -9,12 +9,17 @@ import { isLaneState, isMarkKind, type Trace, type Variant } from './trace';
 
 /** Room past wallUs: daemon lanes are cut off when the process exits, a little after the program
  *  measured its wall time; stopping at a timeout takes a grace period. */
-export function slackUs(variant: Variant): number {
+export function slackUs(variant: Pick<Variant, 'wallUs'>): number {
   return Math.max(250_000, variant.wallUs * 0.1);
 }
 
 /** The kernel credits run time at scheduler ticks: allow one tick per lane of rounding. */
-const TICK_US = 4_000;
+export const TICK_US = 4_000;
+
+/** Most CPU time `lanes` lanes can show in a variant on `cpus` cores (the engine keeps within it too). */
+export function cpuLimitUs(v: Pick<Variant, 'wallUs'>, cpus: number, lanes: number): number {
+  return cpus * (v.wallUs + slackUs(v)) + TICK_US * lanes;
+}
 
 function checkSpans(v: Variant, where: string, cpus: number, problems: string[]): void {
   const lanes = new Set(v.lanes.map((l) => l.id));
@@ -43,8 +48,7 @@ function checkSpans(v: Variant, where: string, cpus: number, problems: string[])
   });
   for (const [pid, r] of runningByPid) {
     const lanesOfPid = v.lanes.filter((l) => (l.pid ?? -1) === pid && l.kind !== 'task').length;
-    const cap = cpus * (v.wallUs + slackUs(v)) + TICK_US * lanesOfPid;
-    if (pid >= 0 && r.us > cap) problems.push(`${where}: process ${pid} ran ${r.us} µs on ${cpus} cores in ${v.wallUs} µs`);
+    if (pid >= 0 && r.us > cpuLimitUs(v, cpus, lanesOfPid)) problems.push(`${where}: process ${pid} ran ${r.us} µs on ${cpus} cores in ${v.wallUs} µs`);
   }
   v.marks.forEach((m, i) => {
     const at = `${where} mark ${i} (lane ${m.lane}, ${m.kind} at ${m.at})`;
@@ -61,7 +65,7 @@ function checkVariant(v: Variant, where: string, cpus: number, problems: string[
   });
   if (!(Number.isFinite(v.wallUs) && v.wallUs >= 0)) problems.push(`${where}: wallUs ${v.wallUs} is not a non-negative number`);
   checkSpans(v, where, cpus, problems);
-  if (v.cpuUs !== undefined && !(v.cpuUs >= 0 && v.cpuUs <= cpus * (v.wallUs + slackUs(v)) + TICK_US * v.lanes.length)) {
+  if (v.cpuUs !== undefined && !(v.cpuUs >= 0 && v.cpuUs <= cpuLimitUs(v, cpus, v.lanes.length))) {
     problems.push(`${where}: cpuUs ${v.cpuUs} is impossible on ${cpus} cores in ${v.wallUs} µs`);
   }
   for (const o of v.output ?? []) {

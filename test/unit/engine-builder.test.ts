@@ -11,11 +11,12 @@ const fallback = { id: 'fallback', title: 'Fallback' };
 
 type BuildOpts = { exitAt: number; startAt?: number; samples?: Record<string, RunSample[]>; closes?: [number, number][]; killedRun?: boolean } & Partial<Pick<BuildOptions, 'output' | 'exit'>>;
 
+/** Builds on 2 cores, as `asTrace` says. */
 function build(events: ProgramEvent[], opts: BuildOpts) {
   const b = new TraceBuilder();
   events.forEach((event, i) => b.add({ event, conn: 'lane' in event && event.lane.startsWith('d') ? 2 : 1, at: i }));
   for (const [conn, at] of opts.closes ?? []) b.connectionClosed(conn, at);
-  return b.build({ ...opts, fallback, samples: (k) => opts.samples?.[k] });
+  return b.build({ cpus: 2, ...opts, fallback, samples: (k) => opts.samples?.[k] });
 }
 
 const asTrace = (variants: Variant[]): Trace => ({
@@ -265,7 +266,7 @@ describe('engine trace builder: program runs (schema 2)', () => {
       { k: 'variant-end', id: 'x', t: T0 + 5 * MS, wall: 1e18 },
     ];
     const { variants, rejected } = build(hostile, { startAt: T0, exitAt: T0 + 10 * MS });
-    assert.equal(rejected, 2);
+    assert.equal(rejected, 3, 'two dated outside the run, and the end of a variant never announced');
     assert.ok(variants[0].wallUs <= 10_000, `wall ${variants[0].wallUs}`);
     assert.deepEqual(checkTrace(asTrace(variants)), []);
   });
@@ -289,5 +290,117 @@ describe('trace invariants (schema 2)', () => {
     assert.match(text, /cpuUs 9000000 is impossible/);
     assert.match(text, /the lane ended before, so it was not killed/);
     assert.match(text, /duplicate id/);
+  });
+});
+
+describe('engine trace builder: a program cannot make the engine return a trace its checker refuses', () => {
+  const T0 = 9_000 * MS;
+  const spanEnd = (v: Variant): number => Math.max(0, ...v.spans.map((s) => s.end));
+
+  it('draws nothing after the exit: events dated up to 2 s past it are drawn at it, later ones refused and counted', () => {
+    const exitAt = T0 + 100 * MS;
+    const ev: ProgramEvent[] = [
+      { k: 'lane', lane: 'm', name: 'MainThread', kind: 'main', pid: 1, t: T0 + 1 * MS },
+      { k: 'lane', lane: 'd', name: 'Daemon', kind: 'thread', daemon: true, pid: 1, t: T0 + 2 * MS },
+      { k: 'state', lane: 'm', s: 'sleeping', t: T0 + 5 * MS },
+      { k: 'mark', lane: 'd', m: 'acquire', t: exitAt + 1000 * MS },
+      { k: 'state', lane: 'd', s: 'io', t: exitAt + 1500 * MS },
+      { k: 'end', lane: 'm', t: exitAt + 1900 * MS },
+      { k: 'mark', lane: 'm', m: 'task', t: exitAt + 2500 * MS },
+    ];
+    const { variants, rejected } = build(ev, { startAt: T0, exitAt, closes: [[2, exitAt]] });
+    const v = variants[0];
+    assert.equal(rejected, 1, 'the mark 2.5 s after the exit');
+    assert.equal(v.wallUs, 100_000);
+    assert.ok(spanEnd(v) <= v.wallUs, `a span ends at ${spanEnd(v)}`);
+    assert.deepEqual(v.marks.map((m) => [m.lane, m.kind, m.at]), [[1, 'acquire', 100_000], [1, 'killed', 100_000]]);
+    assert.deepEqual(checkTrace(asTrace(variants)), []);
+  });
+
+  it('refuses (and counts) a wall its own variant events contradict, and draws a variant only up to its wall and the slack', () => {
+    // wall 1 ms, but the program's own variant and variant-end are 3 s apart
+    const liar: ProgramEvent[] = [
+      { k: 'variant', id: 'v', title: 'V', t: T0 },
+      { k: 'lane', lane: 'm', name: 'Main', kind: 'main', pid: 1, t: T0 },
+      { k: 'variant-end', id: 'v', t: T0 + 3000 * MS, wall: 1 * MS },
+    ];
+    const r1 = build(liar, { startAt: T0, exitAt: T0 + 3100 * MS });
+    assert.equal(r1.rejected, 1);
+    assert.equal(r1.variants[0].wallUs, 3_000_000, 'the variant as its own events date it');
+    assert.deepEqual(checkTrace(asTrace(r1.variants)), []);
+    // an honest wall, then 3 s of the main thread after its last variant ended
+    const tail: ProgramEvent[] = [
+      { k: 'variant', id: 'v', title: 'V', t: T0 },
+      { k: 'lane', lane: 'm', name: 'Main', kind: 'main', pid: 1, t: T0 },
+      { k: 'variant-end', id: 'v', t: T0 + 100 * MS, wall: 100 * MS },
+    ];
+    const r2 = build(tail, { startAt: T0, exitAt: T0 + 3000 * MS });
+    assert.equal(r2.rejected, 0);
+    assert.equal(r2.variants[0].wallUs, 100_000);
+    assert.equal(spanEnd(r2.variants[0]), 350_000, 'up to the wall and the slack the checker allows');
+    assert.deepEqual(checkTrace(asTrace(r2.variants)), []);
+  });
+
+  it('refuses (and counts) a second announcement of a variant, and an end of no open variant', () => {
+    const ev: ProgramEvent[] = [
+      { k: 'variant', id: 'a', title: 'A', t: T0 },
+      { k: 'lane', lane: 'm', name: 'Main', kind: 'main', pid: 1, t: T0 },
+      { k: 'variant-end', id: 'a', t: T0 + 10 * MS, wall: 10 * MS },
+      { k: 'variant', id: 'b', title: 'B', t: T0 + 10 * MS },
+      { k: 'variant-end', id: 'b', t: T0 + 20 * MS, wall: 10 * MS },
+      { k: 'variant-end', id: 'b', t: T0 + 25 * MS, wall: 15 * MS },
+      { k: 'variant', id: 'a', title: 'A again', t: T0 + 30 * MS },
+    ];
+    const { variants, rejected } = build(ev, { startAt: T0, exitAt: T0 + 40 * MS });
+    assert.deepEqual(variants.map((v) => [v.id, v.title, v.wallUs]), [['a', 'A', 10_000], ['b', 'B', 10_000]]);
+    assert.equal(rejected, 2);
+    assert.deepEqual(checkTrace(asTrace(variants)), []);
+  });
+
+  it('refuses (and counts) a CPU figure of the program’s own that no machine of its cores could produce', () => {
+    const run = (cpu: number) => build([
+      { k: 'variant', id: 'v', title: 'V', t: T0 },
+      { k: 'lane', lane: 'm', name: 'Main', kind: 'main', pid: 1, t: T0 },
+      { k: 'variant-end', id: 'v', t: T0 + 1000 * MS, wall: 1000 * MS, cpu },
+    ], { startAt: T0, exitAt: T0 + 1000 * MS });
+    const impossible = run(10_000 * MS); // 10 s of CPU in 1 s on 2 cores
+    assert.equal(impossible.variants[0].cpuUs, undefined);
+    assert.equal(impossible.rejected, 1);
+    assert.deepEqual(checkTrace(asTrace(impossible.variants)), []);
+    const negative = run(-5);
+    assert.equal(negative.variants[0].cpuUs, undefined);
+    assert.equal(negative.rejected, 1);
+    const possible = run(1500 * MS);
+    assert.equal(possible.variants[0].cpuUs, 1_500_000);
+    assert.equal(possible.rejected, 0);
+  });
+
+  it('never draws more running than the cores allow, per process and in all', () => {
+    /** Four threads in `cpu` intent for 1 s, on 2 cores; `c` as given. */
+    const four = (pids: number[], c?: (i: number, end: boolean) => number): ProgramEvent[] => pids.flatMap((pid, i): ProgramEvent[] => [
+      { k: 'lane', lane: `w${i}`, name: `W${i}`, kind: 'thread', pid, t: T0 + i * MS, c: c?.(i, false) },
+      { k: 'end', lane: `w${i}`, t: T0 + 1000 * MS, c: c?.(i, true) },
+    ]);
+    const running = (v: Variant): number => v.spans.filter((s) => s.state === 'running').reduce((n, s) => n + s.end - s.start, 0);
+    // nothing measured: what the hooks said, at most as many at once as there are cores
+    const none = build(four([1, 1, 1, 1]), { startAt: T0, exitAt: T0 + 1000 * MS });
+    const v = none.variants[0];
+    assert.equal(none.method, 'none');
+    for (let at = 0; at < v.wallUs; at += 10_000) {
+      const now = v.spans.filter((s) => s.state === 'running' && s.start <= at && at < s.end).length;
+      assert.ok(now <= 2, `${now} lanes drawn running at ${at} µs on 2 cores`);
+    }
+    assert.ok(Math.abs(running(v) - 2 * 999_000) <= 3_000, `running ${running(v)}`);
+    assert.ok(v.spans.some((s) => s.state === 'blocked' && /unknown/.test(s.note ?? '')), 'the rest is not drawn running');
+    assert.deepEqual(checkTrace(asTrace(none.variants)), []);
+    // the program's thread clocks say each of the four ran the whole second: impossible in one process or in two
+    for (const pids of [[1, 1, 1, 1], [1, 1, 2, 2]]) {
+      const clocked = build(four(pids, (_i, end) => (end ? 1000 * MS : 0)), { startAt: T0, exitAt: T0 + 1000 * MS });
+      assert.equal(clocked.method, 'thread-cpu-clock');
+      const cv = clocked.variants[0];
+      assert.ok(running(cv) <= 2 * cv.wallUs, `running ${running(cv)} (${pids})`);
+      assert.equal(cv.cpuUs, running(cv));
+      assert.deepEqual(checkTrace(asTrace(clocked.variants)), [], String(pids));
+    }
   });
 });

@@ -155,6 +155,49 @@ describe('engine collector', () => {
     }
   });
 
+  it('takes no killed mark from a program, and no pid that is not a whole positive number: refused and counted', async () => {
+    const { collector, events } = await collect();
+    const c = await client(collector, 0);
+    try {
+      const t = c.clock();
+      c.send({ k: 'lane', lane: 'a', name: 'A', kind: 'thread', pid: 1, tid: 3, t });
+      c.send({ k: 'end', lane: 'a', t: t + 1 });
+      // Only the engine says a thread was killed (when its process went away while it ran).
+      c.send({ k: 'mark', lane: 'a', m: 'killed', t: t + 2 });
+      for (const pid of [1.5, 0, -5, 1e300]) c.send({ k: 'lane', lane: 'b', name: 'B', kind: 'thread', pid, t });
+      c.send({ k: 'lane', lane: 'b', name: 'B', kind: 'thread', pid: 2, tid: 2.5, t });
+      c.send({ k: 'stuck', lane: 'a', frames: [{ file: 'x.py', line: 3.5, func: 'f' }] });
+      c.send({ k: 'mark', lane: 'a', m: 'release', t: t + 3 });
+      await until(() => events.some((e) => e.event.k === 'mark'));
+      assert.deepEqual(events.map((e) => e.event.k), ['hello', 'lane', 'end', 'mark']);
+      assert.equal(collector.skipped, 7);
+    } finally {
+      c.socket.end();
+      await collector.close();
+    }
+  });
+
+  it('refuses a hello whose pid is not a whole positive number: the connection is not the program’s', async () => {
+    const { collector, events } = await collect();
+    const sockets: net.Socket[] = [];
+    try {
+      for (const pid of [process.pid + 0.5, -process.pid]) {
+        const bad = net.connect(collector.port, '127.0.0.1');
+        sockets.push(bad);
+        bad.on('error', () => undefined);
+        await new Promise((r) => bad.once('connect', r));
+        const closed = new Promise((r) => bad.once('close', r));
+        bad.write(`${JSON.stringify({ k: 'hello', token: collector.token, runtime: 'node', pid, version: 'v' })}\n`);
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))]);
+      }
+      assert.equal(collector.rejectedConnections, 2);
+      assert.deepEqual(events, [], 'no hello taken');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await collector.close();
+    }
+  });
+
   it('absorbs a burst of events (figure logged for docs/engine.md)', async () => {
     const { collector, events } = await collect();
     const c = await client(collector, 0);
@@ -196,7 +239,9 @@ describe('engine event parsing', () => {
     assert.deepEqual(parseEventLine('{"k":"lane","lane":"a","name":"A","kind":"thread","pid":1,"tid":null,"t":5}'),
       { k: 'lane', lane: 'a', name: 'A', kind: 'thread', pid: 1, t: 5 });
     for (const bad of ['{"k":"lane","lane":"a","name":"A","kind":"fiber","pid":1,"t":5}', '{"k":"state","lane":"a","s":"cpu","t":"5"}',
-      '{"k":"mark","lane":"a","m":"start","t":null}', '{"k":"variant-end","id":"v","t":1}', 'null', '42', '{"k":"clock","t0":1,"t1":2}']) {
+      '{"k":"mark","lane":"a","m":"start","t":null}', '{"k":"variant-end","id":"v","t":1}', 'null', '42', '{"k":"clock","t0":1,"t1":2}',
+      '{"k":"mark","lane":"a","m":"killed","t":1}', '{"k":"lane","lane":"a","name":"A","kind":"thread","pid":1.5,"t":5}',
+      '{"k":"hello","token":"x","runtime":"node","pid":0,"version":"v"}', '{"k":"stuck","lane":"a","frames":[{"file":"f","line":-1,"func":"g"}]}']) {
       assert.equal(parseEventLine(bad), undefined, bad);
     }
   });
