@@ -12,6 +12,7 @@ import { measureFidelity } from './fidelity.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measureOutput } from './render-output.mjs';
 import { measureRender } from './render-rows.mjs';
+import { measureScheduler } from './scheduler.mjs';
 import { measureSizes } from './sizes.mjs';
 import { measureSpawn } from './spawn.mjs';
 import { measureTrace } from './trace.mjs';
@@ -32,6 +33,7 @@ const sections = [
   ['end-to-end', measureEndToEnd],
   ['chart', measureRender],
   ['output', measureOutput],
+  ['scheduler', measureScheduler],
   ['soak', async () => (await import('./soak.mjs')).measureSoak()],
 ];
 

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageRoot } from '../../src/engine/packageRoot';
 import { findPython } from '../../src/engine/python/findPython';
-import { SchedulerSession } from '../../src/engine/scheduler';
+import { runSchedules, SchedulerSession } from '../../src/engine/scheduler';
 import { findLevel } from '../../src/shared/scheduler';
 import { parseFromSchedulerView, type ToSchedulerView } from '../../src/shared/schedulerProtocol';
 import { PanelHarness, type PanelPage, type ThemeName } from './page';
@@ -39,6 +39,12 @@ async function relay(panel: PanelPage, python: string, strings: Record<string, s
       });
       send({ type: 'started', run: mine, level: level.id, bytecode: m.bytecode, file, hello: await session.hello });
     } else if (m.type === 'step' && m.run === run) session?.step(m.thread);
+    else if (m.type === 'batch') {
+      const level = findLevel(m.level)!;
+      const program = join(root, 'media', 'programs', 'python', 'levels', level.file);
+      const summary = await runSchedules({ python, program, extensionRoot: root, bytecode: m.bytecode, ...(m.mode === 'random' ? { random: { runs: m.runs ?? 1000, seed: 3 } } : { exhaustive: {} }) });
+      send({ type: 'summary', level: level.id, summary });
+    }
   };
   await panel.page.exposeFunction('__relay', (m: unknown) => void handle(m));
   await panel.page.evaluate(() => {
@@ -141,6 +147,26 @@ describe('scheduler panel (Chromium, real Python driver)', function () {
       await panel.page.waitForFunction((n) => document.querySelectorAll('#sched-log li').length >= n, firstLog.length);
       assert.equal(await panel.page.textContent('#sched-status'), firstEnd);
       assert.deepEqual(await panel.page.$$eval('#sched-log > ol > li', (ls) => ls.map((l) => l.textContent)), firstLog, 'a replay takes the same steps');
+    } finally {
+      await stop();
+      await panel.close();
+    }
+  });
+
+  it('random schedules x 1,000: counts both outcomes, and one that ended wrong replays to a wrong end', async () => {
+    const panel = await harness.open({ theme: 'dark' });
+    const stop = await relay(panel, python, {}, 'en');
+    try {
+      await panel.page.waitForSelector('button.step:not([disabled])');
+      await panel.page.click('#sched-random');
+      await panel.page.waitForSelector('#sched-summary', { timeout: 120_000 });
+      const text = (await panel.page.textContent('#sched-summary')) ?? '';
+      const wrong = Number(/([\d,]+) ended wrong/.exec(text)?.[1].replace(/,/g, ''));
+      const right = Number(/([\d,]+) ended right/.exec(text)?.[1].replace(/,/g, ''));
+      assert.ok(wrong > 0 && right > 0 && wrong + right === 1000, text);
+      await panel.page.click('#sched-replay-wrong');
+      await panel.page.waitForSelector('#sched-result', { timeout: 30_000 });
+      assert.match((await panel.page.textContent('#sched-status')) ?? '', /wrong result/);
     } finally {
       await stop();
       await panel.close();

@@ -147,7 +147,7 @@ class SchedulerApp {
       parts.push(el('div', { className: 'sched-grid' }, this.code(), el('div', { className: 'side' }, this.threads(), this.shared())));
       parts.push(this.stepLog(), ...this.programOutput());
     }
-    if (this.summary) parts.push(el('p', { className: 'summary', attrs: { id: 'sched-summary' }, text: summaryText(this.summary, t, this.texts.locale) }));
+    if (this.summary) parts.push(...this.summaryView(this.summary));
     this.root.replaceChildren(...parts);
     if (focused) (this.root.querySelector(`button.step[data-thread="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
   }
@@ -197,6 +197,20 @@ class SchedulerApp {
     this.busy = mode === 'random' ? this.t('Running 1,000 random schedules…') : this.t('Checking every schedule…');
     this.post({ type: 'batch', level: this.level.id, bytecode: this.bytecode, mode, runs: 1000 });
     this.render();
+  }
+
+  /** The batch's counts, and a replay of one schedule for each outcome it found. */
+  private summaryView(summary: SummaryMessage): HTMLElement[] {
+    const t = this.t;
+    const replays = (['wrong', 'deadlock'] as const)
+      .filter((kind) => summary.examples[kind]?.length)
+      .map((kind) =>
+        this.button(`sched-replay-${kind}`, kind === 'wrong' ? t('Replay one that ended wrong') : t('Replay one that deadlocked'), () => {
+          this.start(summary.examples[kind]);
+          this.render();
+        }),
+      );
+    return [el('p', { className: 'summary', attrs: { id: 'sched-summary' }, text: summaryText(summary, t, this.texts.locale) }), ...(replays.length ? [el('div', { className: 'toolbar' }, ...replays)] : [])];
   }
 
   private statusText(): string {
