@@ -23,6 +23,7 @@ import {
 } from '../../src/extension/learnerCopies';
 import { LessonProgress } from '../../src/extension/lessonProgress';
 import { findScenario, readOutcome, SCENARIO_IDS } from '../../src/shared/scenarios';
+import { LEVELS } from '../../src/shared/scheduler';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PROGRAMS = path.join(ROOT, 'media', 'programs');
@@ -119,6 +120,21 @@ describe('lesson programs in Chinese', function () {
     for (const r of results) {
       assert.equal(r.drift, null, `${r.file}: the code differs from the English program near\n  en: ${r.drift?.en}\n  zh: ${r.drift?.zh}`);
       assert.deepEqual(r.changed, [], `${r.file}: texts changed without being translated (flags, keys and ids must stay)`);
+    }
+  });
+
+  it('scheduler levels too: the same code, the same watch and expect lines, in Chinese', async () => {
+    const dir = path.join(PROGRAMS, 'python', 'levels');
+    assert.deepEqual(readdirSync(path.join(dir, 'zh-cn')).sort(), LEVELS.map((l) => l.file).sort());
+    const results = await shapes(LEVELS.map((l) => [path.join(dir, l.file), path.join(dir, 'zh-cn', l.file)]));
+    for (const r of results) {
+      assert.equal(r.drift, null, `${r.file}: the code differs near\n  en: ${r.drift?.en}\n  zh: ${r.drift?.zh}`);
+      assert.deepEqual(r.changed, [], `${r.file}: texts changed without being translated`);
+    }
+    const directives = (f: string) => readFileSync(f, 'utf8').split('\n').filter((l) => /^\s*#\s*(watch|expect):/.test(l));
+    for (const l of LEVELS) {
+      assert.deepEqual(directives(path.join(dir, 'zh-cn', l.file)), directives(path.join(dir, l.file)), `${l.file}: what the scheduler watches`);
+      assert.match(readFileSync(path.join(dir, 'zh-cn', l.file), 'utf8'), /[\u4e00-\u9fff]/, `${l.file} is in Chinese`);
     }
   });
 

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { findLevel, LEVELS, SCHEDULER_STEPS, type SchedulerLevel } from '../../shared/scheduler';
+import { programLocale } from '../learnerCopies';
 import { learnerRoot } from '../learnerFolders';
 import type { LessonProgress } from '../lessonProgress';
 import type { PythonLocator } from '../run/pythonLocator';
@@ -52,8 +53,10 @@ export class SchedulerCommand {
     this.panels = new SchedulerPanelManager(context.extensionUri, this.backend(), log);
   }
 
+  /** The shipped level in the display language (Chinese comments and output for a Chinese editor). */
   private shipped(level: SchedulerLevel): vscode.Uri {
-    return vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', 'python', 'levels', level.file);
+    const locale = programLocale('python', vscode.env.language);
+    return vscode.Uri.joinPath(this.context.extensionUri, 'media', 'programs', 'python', 'levels', ...(locale ? [locale] : []), level.file);
   }
 
   private copyOf(level: SchedulerLevel): vscode.Uri {

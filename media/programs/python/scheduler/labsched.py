@@ -62,7 +62,9 @@ def safe_repr(value, limit=60):
         text = repr(value)
     except Exception as e:  # a program's broken __repr__ must not stop the scheduler
         text = '<repr failed: %s>' % type(e).__name__
-    text = re.sub(r' at 0x[0-9a-fA-F]+|, started( daemon)? \d+', '', text)
+    # Addresses and a thread's OS state (started/stopped, its ident) vary from run to run: a replay
+    # must show the same values, and the exhaustive search must see the same state as the same.
+    text = re.sub(r' at 0x[0-9a-fA-F]+|, (?:initial|started|stopped)(?: daemon)?(?: -?\d+)?(?=\)>)', '', text)
     return text if len(text) <= limit else text[:limit - 1] + '…'
 
 
