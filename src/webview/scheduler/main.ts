@@ -80,6 +80,7 @@ class SchedulerApp {
       case 'state':
         if (m.run !== this.run) return;
         this.state = m.state;
+        this.error = ''; // a refused step is past once the run moves on
         this.log.push(...m.state.log);
         this.output.push(...m.state.output);
         if (m.state.status !== 'running' && goalReached(this.level, m.state)) {

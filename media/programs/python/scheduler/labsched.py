@@ -23,6 +23,7 @@ Standard library only; Python 3.8+.
 import ast
 import builtins
 import dis
+import io
 import itertools
 import json
 import os
@@ -36,6 +37,7 @@ import types
 
 SCHED_LOCK = threading.Lock()  # guards every scheduler field; all conditions share it
 PROTO = os.fdopen(os.dup(1), 'w', encoding='utf-8', buffering=1)
+COMMANDS = sys.stdin  # the learner's choices; the program itself gets an empty stdin
 _real_allocate_lock = threading._allocate_lock
 _real_Lock = threading.Lock
 _real_RLock = threading.RLock
@@ -582,6 +584,7 @@ def install():
     time.sleep = sched_sleep
     sys.stdout = Capture('stdout')
     sys.stderr = Capture('stderr')
+    sys.stdin = io.StringIO()  # input() must not read the scheduler's commands
 
 
 def run_program(sched, rec):
@@ -593,8 +596,12 @@ def run_program(sched, rec):
         exec(sched.code, g)
     except Abort:
         pass
-    except BaseException:
-        sys.stderr.write(traceback.format_exc())
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            sys.stderr.write('SystemExit: %s\n' % (e.code,))
+    except BaseException as e:
+        tb = e.__traceback__.tb_next if e.__traceback__ else None  # from the program's first frame on
+        sys.stderr.write(''.join(traceback.format_exception(type(e), e, tb)))
     finally:
         sys.settrace(None)
         with sched.cv:
@@ -688,7 +695,7 @@ def interactive_chooser(schedule):
             send({'type': 'error', 'message': 'the schedule names %s, which cannot run at step %d' % (name, step + 1)})
             pending.clear()
         while True:
-            line = sys.stdin.readline()
+            line = COMMANDS.readline()
             if not line:
                 return None
             try:
