@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findPackageRoot } from '../../src/engine/packageRoot';
+import { installedPythons } from '../fixtures/python/pythonHarness';
 import { findPython } from '../../src/engine/python/findPython';
 import { runSchedules, SchedulerSession } from '../../src/engine/scheduler';
 import { findLevel, goalReached, LEVELS, lostUpdates, parseDriverMessage, scheduleOf, type EndMessage, type LogEntry, type StateMessage } from '../../src/shared/scheduler';
@@ -198,6 +199,23 @@ describe('scheduler mode (real Python threads, stepped by hand)', function () {
       assert.ok(code !== null || signal !== null);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('on every installed Python 3.8+', () => {
+    for (const p of installedPythons().filter((x) => /^3\.(\d+)$/.test(x.version) && Number(x.version.split('.')[1]) >= 8)) {
+      it(`${p.version}: every level reaches its goal, and the bytecode view stops the first thread at its first instruction`, async () => {
+        for (const level of LEVELS) {
+          const r = await runSchedules({ python: p.path, program: levelFile(level.file), extensionRoot: root, bytecode: level.bytecode, random: { runs: 100, seed: 2 } });
+          const reached = level.goal === 'wrong-result' ? r.counts.wrong : level.goal === 'right-result' ? r.counts.right : r.counts.deadlock;
+          assert.ok(reached > 0 && r.counts.lost === 0, `${level.id} on ${p.version}: ${JSON.stringify(r.counts)}`);
+        }
+        // Python 3.12+ starts opcode events switched on in a 'call' event only at the next call.
+        const first = await play(p.path, levelFile('counter_increment.py'), () => undefined, { bytecode: true });
+        const t1 = first.states[0].threads.find((t) => t.name.startsWith('Thread-1'));
+        assert.equal(t1?.status, 'ready', JSON.stringify(first.states[0].threads));
+        assert.match(t1?.instr ?? '', /^LOAD_(GLOBAL|NAME)/);
+      });
     }
   });
 

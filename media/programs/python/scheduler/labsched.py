@@ -147,6 +147,7 @@ class Scheduler:
         self.access = line_access(ast.parse(self.source), self.leaves)
         self.bytecode = bytecode
         self.fast = False  # batches: a thread alone runs without stopping at each line
+        self.monitored = bytecode and self.monitor_instructions()
         self.instrs = {}
         self.files = {}  # co_filename -> is it the program's file
         self.cv = threading.Condition(SCHED_LOCK)  # the controller's: notified when a thread stops moving
@@ -184,10 +185,15 @@ class Scheduler:
             known = self.files[name] = name == self.path or os.path.realpath(name) == self.path
         return known
 
+    def by_instruction(self):
+        """Whether the current thread steps by bytecode instruction (the program's other threads, in
+        the bytecode view); the main thread always steps by line."""
+        return self.bytecode and threading.current_thread() is not threading.main_thread()
+
     def tracer(self, frame, event, arg):
         if event != 'call' or not self.mine(frame) or self.record() is None:
             return None
-        if self.bytecode and threading.current_thread() is not threading.main_thread():
+        if self.by_instruction() and not self.monitored:
             frame.f_trace_opcodes = True
         return self.local_tracer
 
@@ -195,13 +201,43 @@ class Scheduler:
         rec = self.record()
         if rec is None:
             return None
-        if event == 'line' and not (self.bytecode and frame.f_trace_opcodes):
+        if event == 'line' and not self.by_instruction():
             self.park(rec, frame, None)
         elif event == 'opcode':
-            ins = self.instruction(frame)
-            if ins is not None and ins.opname not in SKIP_OPS:
-                self.park(rec, frame, ins)
+            self.at_instruction(rec, frame, self.instruction(frame))
         return self.local_tracer
+
+    def at_instruction(self, rec, frame, ins):
+        if ins is not None and ins.opname not in SKIP_OPS:
+            self.park(rec, frame, ins)
+
+    def monitor_instructions(self):
+        """Python 3.12+: opcode events switched on in a frame's 'call' event start only with the
+        code's next call, so the first thread would run its first call unstopped. Instead every code
+        object of the program is instrumented before it runs, through sys.monitoring."""
+        mon = getattr(sys, 'monitoring', None)
+        if mon is None:
+            return False
+        tool = mon.DEBUGGER_ID
+        try:
+            mon.use_tool_id(tool, 'labsched')
+        except ValueError:
+            return False  # another debugger holds the id: fall back to opcode events
+
+        def on_instruction(code, offset):
+            rec = self.record()
+            if rec is not None and self.by_instruction():
+                table = self.instrs.get(code)
+                if table is None:
+                    table = self.instrs[code] = {i.offset: i for i in dis.get_instructions(code)}
+                self.at_instruction(rec, sys._getframe(1), table.get(offset))
+        mon.register_callback(tool, mon.events.INSTRUCTION, on_instruction)
+        todo = [self.code]
+        while todo:
+            code = todo.pop()
+            mon.set_local_events(tool, code, mon.events.INSTRUCTION)
+            todo.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+        return True
 
     def instruction(self, frame):
         table = self.instrs.get(frame.f_code)
@@ -213,7 +249,7 @@ class Scheduler:
     def snapshot(self, rec, frame, ins):
         where = {'line': frame.f_lineno, 'func': frame.f_code.co_name}
         if ins is not None:
-            where['instr'] = ins.opname + ('' if ins.arg is None else ' ' + safe_repr(ins.argval, 30))
+            where['instr'] = ins.opname + (' ' + ins.argrepr[:40] if ins.argrepr else '')  # as dis prints it
             where['op'] = ins.opname
             where['arg'] = ins.argval if isinstance(ins.argval, str) else None
         rec.where = where
