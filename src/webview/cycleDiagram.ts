@@ -11,7 +11,7 @@ const SVG = 'http://www.w3.org/2000/svg';
  *  (measuring would need the element in the page first). CJK characters count double. */
 const CHAR_PX = 7;
 const BOX_HEIGHT = 28;
-const MAX_LABEL = 36;
+const MAX_LABEL = 48;
 
 type T = (key: string, ...args: (string | number)[]) => string;
 
@@ -26,7 +26,8 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 function cut(text: string): string {
-  return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
+  // Cut in the middle: a lock's name ends with its line ("Lock (bank.py:7)"), which tells two locks apart.
+  return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 13)}…${text.slice(-12)}` : text;
 }
 
 function textWidth(text: string): number {

@@ -247,7 +247,7 @@ class SchedulerApp {
     });
     const lines = source.map((text, i) => {
       const here = marks.get(i + 1) ?? [];
-      const badges = here.map((m) => el('span', { className: `badge t${((m.index - 1) % 6) + 1}${m.blocked ? ' blocked' : ''}`, text: m.blocked ? `${m.index}⏸` : `${m.index}▸` }));
+      const badges = here.map((m) => el('span', { className: `badge t${((m.index - 1) % 6) + 1}${m.blocked ? ' blocked' : ''}`, text: m.blocked ? `${m.index}‖` : `${m.index}▸` }));
       return el('li', { className: here.length ? 'current' : '' }, el('span', { className: 'marks' }, ...badges), el('span', { className: 'num', text: String(i + 1) }), el('code', { text }));
     });
     const name = this.file.split(/[\\/]/).pop() ?? '';
