@@ -157,6 +157,11 @@ const ROWS: Row[] = [
       p.expectDominantIn(workers, 'lock-wait', 12);
       p.expectNotes(workers, 'lock-wait', objectNamed('Lock', 'race_lock.py', 'threading.Lock()'));
       p.expectNotes(workers, 'lock-wait', /held by ThreadPoolExecutor-\d+_\d+/);
+      // A thread that released the lock and queues again is not the holder of what it waits for.
+      for (const w of workers) {
+        const own = p.notes(w, 'lock-wait').filter((n) => n.note.endsWith(`held by ${w.name}`));
+        assert.deepEqual(own, [], `${w.name} is named as holding the lock it waits for`);
+      }
       p.expectDominant(p.main, 'join-wait');
     },
   },

@@ -532,6 +532,11 @@ class _TracedLock:
         return self._contended(True, -1)
 
     def __exit__(self, t, v, tb):
+        # Forget the owner before letting go (after, a new owner may already have set itself): a
+        # thread that releases and contends again must not be named as holding what it waits for.
+        # An explicit release() is the lock's own C method (speed), so after one the owner is stale
+        # until the next acquire; `with` is what nearly every program uses.
+        self._owner = None
         self.release()
 
     def _contended(self, blocking, timeout):
@@ -539,6 +544,10 @@ class _TracedLock:
         if lane is None or lane.waiting:
             got = self._a(blocking, timeout)
         else:
+            if self._owner is None and blocking:
+                # Handed over but its new owner has not run since (this thread kept the GIL): let it
+                # run and say who it is. This thread was about to wait for the lock anyway.
+                _sleep(0)
             _begin(lane, 'lock-wait', None, self._obj, _holder(self), self)
             try:
                 got = self._a(blocking, timeout)
@@ -567,6 +576,12 @@ class _TracedLock:
 class _TracedRLock(_TracedLock):
     """A program's threading.RLock(), with what Condition needs (_is_owned, _release_save…)."""
     __slots__ = ()
+
+    def __exit__(self, t, v, tb):
+        owner, self._owner = self._owner, None
+        self.release()
+        if self._lk._is_owned():  # a nested `with` ended: this thread still holds it
+            self._owner = owner
 
     def _is_owned(self):
         return self._lk._is_owned()
