@@ -4,6 +4,7 @@
  * never markup); colours come from CSS classes on the theme's variables, so it follows light, dark
  * and high contrast. Its text alternative is its accessible name, which says every wait in words.
  */
+import './cycleDiagram.css'; // its own rules, so every panel that draws a cycle carries them
 import type { Lane, Stuck } from '../shared/trace';
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -173,6 +173,36 @@ describe('scheduler panel (Chromium, real Python driver)', function () {
     }
   });
 
+  it('level 4 driven into a deadlock: both threads blocked, the cycle named and drawn (high contrast, screenshot)', async () => {
+    const panel = await harness.open({ theme: 'high-contrast', width: 1200, height: 1000 });
+    const stop = await relay(panel, python, {}, 'en');
+    try {
+      await panel.page.waitForSelector('button.step:not([disabled])');
+      await panel.page.selectOption('#sched-level', 'two-locks');
+      await panel.page.waitForSelector('button.step[data-thread^="Thread-1"]:not([disabled])');
+      const next = async (prefix: string) => (await panel.page.$eval(`.thread-card[data-thread^="${prefix}"] .next-line`, (e) => e.textContent ?? '').catch(() => '')).trim();
+      await clickStep(panel, 'Thread-1'); // takes lock_a
+      assert.equal(await next('Thread-1'), 'with lock_b:');
+      for (let i = 0; i < 10 && (await next('Thread-2')) !== 'with lock_b:'; i++) await clickStep(panel, 'MainThread');
+      await clickStep(panel, 'Thread-2'); // takes lock_b
+      await clickStep(panel, 'Thread-1'); // waits for lock_b
+      assert.match((await threadLine(panel, 'Thread-1')) ?? '', /blocked: waits for lock_b, held by Thread-2/);
+      await clickStep(panel, 'Thread-2'); // waits for lock_a
+      assert.match((await threadLine(panel, 'Thread-2')) ?? '', /blocked: waits for lock_a, held by Thread-1/);
+      // The main thread goes on to join them; then nobody can move.
+      for (let i = 0; i < 10 && !(await panel.page.$('#sched-result')); i++) await clickStep(panel, 'MainThread');
+      await panel.page.waitForSelector('#sched-result');
+      assert.match((await panel.page.textContent('#sched-result')) ?? '', /Goal reached/);
+      assert.match((await panel.page.textContent('#sched-status')) ?? '', /Deadlock: Thread-\d \(first_\w+\) → Thread-\d \(first_\w+\) → Thread-\d/);
+      assert.equal(await panel.page.locator('svg.cycle-diagram .cycle-arrow').count(), 2, 'two arrows: each thread waits for the other');
+      assert.equal(await panel.page.locator('button.step:not([disabled])').count(), 0, 'no thread can be chosen');
+      await panel.page.screenshot({ path: join(SHOTS, 'scheduler-deadlock-high-contrast.png'), fullPage: true });
+    } finally {
+      await stop();
+      await panel.close();
+    }
+  });
+
   it('level 1 in Chinese (screenshot)', async () => {
     const zh = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
     const panel = await harness.open({ theme: 'light', width: 1200, height: 1000 });

@@ -7,6 +7,7 @@
 import './scheduler.css';
 import { findLevel, goalReached, LEVELS, lostUpdates, scheduleOf, type EndMessage, type HelloMessage, type LogEntry, type OutputPiece, type SchedulerLevel, type StateMessage, type SummaryMessage } from '../../shared/scheduler';
 import { parseToSchedulerView, type FromSchedulerView, type ToSchedulerView } from '../../shared/schedulerProtocol';
+import { renderCycleDiagram } from '../cycleDiagram';
 import { el } from '../dom';
 import { vscodeApi } from '../host';
 import { Texts } from '../i18n';
@@ -233,9 +234,19 @@ class SchedulerApp {
     const reached = goalReached(this.level, s);
     out.push(el('p', { className: reached ? 'goal-reached' : 'goal-missed', attrs: { id: 'sched-result' }, text: reached ? t('Goal reached.') : t('Not this time: restart and choose another order.') }));
     if (this.end?.schedule.length) out.push(el('p', { className: 'note', attrs: { id: 'sched-schedule' }, text: t('Your schedule: {0}', this.end.schedule.join(', ')) }));
+    const diagram = s.status === 'deadlock' && s.cycle?.length ? this.cycleDiagram(s) : undefined;
+    if (diagram) out.push(diagram);
     const lost = lostUpdates(this.log);
     if (lost.length) out.push(el('ul', { className: 'lost', attrs: { id: 'sched-lost' } }, ...lost.map((l) => el('li', { text: lostText(l, t) }))));
     return out;
+  }
+
+  /** The deadlock's wait-for cycle drawn as in the demo panel: each thread, the lock it waits for,
+   *  the thread holding it. */
+  private cycleDiagram(s: StateMessage): HTMLElement | undefined {
+    const cycle = s.cycle ?? [];
+    const edges = cycle.map((name, i) => ({ from: name, to: cycle[(i + 1) % cycle.length], lock: s.threads.find((th) => th.name === name)?.waitsFor?.name ?? '' }));
+    return renderCycleDiagram(edges, this.t);
   }
 
   private code(): HTMLElement {

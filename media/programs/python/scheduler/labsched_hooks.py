@@ -70,6 +70,10 @@ class SchedLock:
     def locked(self):
         return self._real.locked()
 
+    def __repr__(self):
+        # What a learner wants to see in a thread's locals: which lock, and who holds it.
+        return '<%s %s, %s>' % (self.kind, self.name, 'held by %s' % self.owner.name if self.owner else 'free')
+
     __enter__ = acquire
 
     def __exit__(self, *exc):
