@@ -57,20 +57,14 @@ if (args.has('--tests')) {
   }
 }
 
-// Entries not written yet are skipped so one missing side does not block the others.
-const present = bundles.filter((b) => {
-  const files = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
-  const missing = files.filter((f) => !existsSync(f));
-  if (missing.length && production) throw new Error(`missing entry point: ${missing.join(', ')}`);
-  if (missing.length && !quiet) console.warn(`skipping bundle, entry not found: ${missing.join(', ')}`);
-  return missing.length === 0;
-});
+const missing = bundles.flatMap((b) => (Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints))).filter((f) => !existsSync(f));
+if (missing.length) throw new Error(`missing entry point: ${missing.join(', ')}`);
 
 if (watch) {
-  for (const b of present) await (await esbuild.context(b)).watch();
+  for (const b of bundles) await (await esbuild.context(b)).watch();
   console.log('watching…');
 } else {
   const started = Date.now();
-  await Promise.all(present.map((b) => esbuild.build(b)));
-  if (!quiet) console.log(`built ${present.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  await Promise.all(bundles.map((b) => esbuild.build(b)));
+  if (!quiet) console.log(`built ${bundles.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -1,5 +1,6 @@
-// Lint covers every folder with code. The boundaries of DESIGN.md are enforced here:
-// only src/extension (and the extension-host tests) may import `vscode`; the webview imports no Node module.
+// Lint covers every folder with code. It enforces the boundaries between the sides of src: only
+// src/extension (and the extension-host tests) may import `vscode`; the webview imports no Node module.
+// Which side may import which is checked by test/unit/boundaries.test.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

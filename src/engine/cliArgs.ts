@@ -1,10 +1,13 @@
 /**
- * The CLI's argument parser. Every mistake becomes a CliArgError whose message names the flag or
- * value at fault (the CLI exits 2 with it). Ranges are checked later by validateParams, whose
- * messages name the parameter too.
+ * The CLI's argument parser. `node:util`'s parseArgs splits the words (`--flag value`,
+ * `--flag=value`, `--`); which command takes which flag, and every value, is checked here, so every
+ * mistake becomes a CliArgError whose message names the flag or value at fault (the CLI exits 2 with
+ * it). Ranges are checked later by validateParams, whose messages name the parameter too.
  */
+import { parseArgs } from 'node:util';
 import { MAX_REPEAT } from '../shared/protocol';
-import type { Runtime } from '../shared/trace';
+import { isLockMode, type LockMode } from '../shared/scenarios';
+import { isRuntime, type Runtime } from '../shared/trace';
 
 export class CliArgError extends Error {}
 
@@ -72,132 +75,139 @@ function repeatArg(flag: string, value: string): number {
 }
 
 function runtimeArg(flag: string, v: string): Runtime {
-  if (v !== 'node' && v !== 'python') throw new CliArgError(`${flag} must be node or python, got "${v}"`);
+  if (!isRuntime(v)) throw new CliArgError(`${flag} must be node or python, got "${v}"`);
   return v;
 }
 
-/** The flags `trace` and `run` share. Returns false when `flag` is not one of them. */
-interface SharedFlags {
-  runtime?: Runtime;
-  pythonPath?: string;
-  timeoutMs?: number;
-  json: boolean;
-  traceFile?: string;
-  timeline: boolean;
+type TraceCommand = Extract<CliCommand, { cmd: 'trace' }>;
+type RunCommand = Extract<CliCommand, { cmd: 'run' }>;
+/** The flags `trace` and `run` share. */
+type SharedFlags = Omit<TraceCommand, 'cmd' | 'file' | 'args'>;
+type Token = ReturnType<typeof split>[number];
+type FlagToken = Extract<Token, { kind: 'option' }>;
+/** Reads one flag into the command, or throws naming it. */
+type Setter<T> = (out: T, t: FlagToken) => void;
+
+/** `--flag value` or `--flag=value`: a missing value, or another flag in its place, is refused by name. */
+function valueOf(t: FlagToken): string {
+  if (t.value === undefined || (!t.inlineValue && t.value.startsWith('--'))) throw new CliArgError(`${t.rawName} needs a value`);
+  return t.value;
 }
 
-function sharedFlag(flag: string, take: (flag: string) => string, out: SharedFlags): boolean {
-  switch (flag) {
-    case '--runtime':
-      out.runtime = runtimeArg(flag, take(flag));
-      return true;
-    case '--python':
-      out.pythonPath = take(flag);
-      return true;
-    case '--timeout':
-      out.timeoutMs = timeoutMs(flag, take(flag));
-      return true;
-    case '--json':
-      out.json = true;
-      return true;
-    case '--timeline':
-      out.timeline = true;
-      return true;
-    case '--trace':
-      out.traceFile = take(flag);
-      return true;
-    default:
-      return false;
-  }
+/** A switch: `--json=x` is refused rather than read as on. */
+function switchOn(t: FlagToken): true {
+  if (t.value !== undefined) throw new CliArgError(`${t.rawName} takes no value, got "${t.value}"`);
+  return true;
+}
+
+/** `--lock` alone means "with the lock"; `--lock=both|on|off` (or `--lock both|on|off`, see parseRun) names the mode. */
+function lockArg(t: FlagToken): LockMode {
+  if (t.value === undefined) return 'on';
+  if (!isLockMode(t.value)) throw new CliArgError(`${t.rawName} must be both, on or off, got "${t.value}"`);
+  return t.value;
+}
+
+const SHARED: Record<string, Setter<SharedFlags>> = {
+  runtime: (o, t) => (o.runtime = runtimeArg(t.rawName, valueOf(t))),
+  python: (o, t) => (o.pythonPath = valueOf(t)),
+  timeout: (o, t) => (o.timeoutMs = timeoutMs(t.rawName, valueOf(t))),
+  json: (o, t) => (o.json = switchOn(t)),
+  timeline: (o, t) => (o.timeline = switchOn(t)),
+  trace: (o, t) => (o.traceFile = valueOf(t)),
+};
+
+const param: Setter<RunCommand> = (o, t) => (o.params[t.name] = number(t.rawName, valueOf(t)));
+
+const RUN: Record<string, Setter<RunCommand>> = {
+  ...SHARED,
+  program: (o, t) => (o.programPath = valueOf(t)),
+  threads: param,
+  tasks: param,
+  scale: param,
+  lock: (o, t) => (o.params.lock = lockArg(t)),
+  'no-lock': (o, t) => {
+    switchOn(t);
+    o.params.lock = 'off';
+  },
+  repeat: (o, t) => (o.repeat = repeatArg(t.rawName, valueOf(t))),
+  pools: (o, t) => (o.params.pools = valueOf(t).split(',').map((p) => number(t.rawName, p.trim()))),
+};
+
+/** Every flag of every command (`run` takes them all), as parseArgs is to split them: these take no value, the others one. */
+const SWITCHES = new Set(['json', 'timeline', 'lock', 'no-lock']);
+const FLAGS = Object.fromEntries(Object.keys(RUN).map((name) => [name, { type: SWITCHES.has(name) ? 'boolean' : 'string' } as const]));
+
+/** The words in order: flags (`--flag value`, `--flag=value`), plain words, `--`. Not strict: an
+ *  unknown flag or a missing value is ours to name. A value may start with one dash (`--threads -1`). */
+function split(args: string[]) {
+  return parseArgs({ args, options: FLAGS, strict: false, allowPositionals: true, tokens: true }).tokens;
+}
+
+/** The setter of a long flag the command takes. */
+function setter<T>(table: Record<string, Setter<T>>, t: FlagToken): Setter<T> | undefined {
+  return t.rawName.startsWith('--') && Object.hasOwn(table, t.name) ? table[t.name] : undefined;
+}
+
+/** The word as typed: `--trace` of `--trace=x`, a group of short flags whole (`-vx`), `--`. */
+function typed(t: Token, args: string[]): string {
+  if (t.kind === 'positional') return t.value;
+  if (t.kind === 'option-terminator') return '--';
+  return t.rawName.startsWith('--') ? t.rawName : (args[t.index] ?? t.rawName);
 }
 
 /**
- * `trace FILE [flags] [-- ARGS…]`: our flags come before `--` (or before FILE); everything after
- * `--`, and any plain word after FILE, goes to the program untouched.
+ * `trace FILE [flags] [-- ARGS…]`: our flags come before `--`; everything after `--`, and any
+ * plain word after FILE, goes to the program untouched.
  */
-function parseTrace(argv: string[]): Extract<CliCommand, { cmd: 'trace' }> {
-  const dashDash = argv.indexOf('--');
-  const ours = dashDash >= 0 ? argv.slice(0, dashDash) : argv;
-  const programArgs = dashDash >= 0 ? argv.slice(dashDash + 1) : [];
-  const rest = tokens(ours);
+function parseTrace(args: string[]): TraceCommand {
+  const out: SharedFlags = { json: false, timeline: false };
+  const words: string[] = [];
   let file: string | undefined;
-  const out: Omit<Extract<CliCommand, { cmd: 'trace' }>, 'file' | 'args'> = { cmd: 'trace', json: false, timeline: false };
-  const extra: string[] = [];
-  const take = (flag: string): string => {
-    const v = rest.shift();
-    if (v === undefined || v.startsWith('--')) throw new CliArgError(`${flag} needs a value`);
-    return v;
-  };
-  while (rest.length) {
-    const a = rest.shift() as string;
-    if (sharedFlag(a, take, out)) continue;
-    if (a.startsWith('-') && a !== '-') {
-      throw new CliArgError(`unknown flag "${a}" (the program's own arguments go after "--", e.g. trace app.py -- ${a})`);
+  let ours = true;
+  for (const t of split(args)) {
+    if (t.kind === 'option-terminator') ours = false;
+    else if (t.kind === 'positional') {
+      if (ours && file === undefined) file = t.value;
+      else words.push(t.value);
+    } else {
+      const set = setter(SHARED, t);
+      const flag = typed(t, args);
+      if (!set) throw new CliArgError(`unknown flag "${flag}" (the program's own arguments go after "--", e.g. trace app.py -- ${flag})`);
+      set(out, t);
     }
-    if (file === undefined) file = a;
-    else extra.push(a);
   }
   if (file === undefined) throw new CliArgError('trace needs a program file, e.g. "trace app.py"');
-  return { ...out, file, args: [...extra, ...programArgs] };
+  return { cmd: 'trace', ...out, file, args: words };
 }
 
-/** Splits `--flag=value` into two tokens so both spellings work. */
-function tokens(argv: string[]): string[] {
-  return argv.flatMap((a) => {
-    const eq = a.indexOf('=');
-    return a.startsWith('--') && eq > 2 ? [a.slice(0, eq), a.slice(eq + 1)] : [a];
-  });
+/** `run SCENARIO [flags]`. */
+function parseRun(args: string[]): RunCommand {
+  const tokens = split(args);
+  const first = tokens[0];
+  if (first?.kind !== 'positional') throw new CliArgError('run needs a scenario, e.g. "run gil" (see "list")');
+  const out: RunCommand = { cmd: 'run', scenario: first.value, params: {}, json: false, timeline: false };
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    const before = tokens[i - 1];
+    const set = t.kind === 'option' ? setter(RUN, t) : undefined;
+    if (set && t.kind === 'option') set(out, t);
+    else if (t.kind === 'positional' && before.kind === 'option' && before.rawName === '--lock' && before.value === undefined && isLockMode(t.value)) out.params.lock = t.value;
+    else throw new CliArgError(t.kind === 'positional' ? `unexpected argument "${t.value}"` : `unknown flag "${typed(t, args)}"`);
+  }
+  return out;
 }
 
 export function parseCliArgs(argv: string[]): CliCommand {
-  const args = tokens(argv);
-  const ownArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-  if (args.length === 0 || ownArgs.includes('--help') || ownArgs.includes('-h') || args[0] === 'help') return { cmd: 'help' };
-  if (argv[0] === 'trace') return parseTrace(argv.slice(1));
-  const [command, ...rest] = args;
-  if (command === 'list') {
-    const extra = rest.filter((a) => a !== '--json');
-    if (extra.length) throw new CliArgError(`list takes no argument "${extra[0]}"`);
-    return { cmd: 'list', json: rest.includes('--json') };
-  }
-  if (command !== 'run') throw new CliArgError(`unknown command "${command}" (expected trace, run or list)`);
-  const scenario = rest.shift();
-  if (!scenario || scenario.startsWith('-')) throw new CliArgError('run needs a scenario, e.g. "run gil" (see "list")');
-  const out: Extract<CliCommand, { cmd: 'run' }> = { cmd: 'run', scenario, params: {}, json: false, timeline: false };
-  const take = (flag: string): string => {
-    const v = rest.shift();
-    if (v === undefined || (v.startsWith('--') && !NUMBER.test(v))) throw new CliArgError(`${flag} needs a value`);
-    return v;
-  };
-  while (rest.length) {
-    const flag = rest.shift() as string;
-    switch (flag) {
-      case '--program':
-        out.programPath = take(flag);
-        break;
-      case '--threads':
-      case '--tasks':
-      case '--scale':
-        out.params[flag.slice(2)] = number(flag, take(flag));
-        break;
-      case '--lock':
-        // `--lock` alone means "with the lock"; `--lock both|on|off` is accepted too
-        out.params.lock = ['both', 'on', 'off'].includes(rest[0] ?? '') ? rest.shift() : 'on';
-        break;
-      case '--no-lock':
-        out.params.lock = 'off';
-        break;
-      case '--repeat':
-        out.repeat = repeatArg(flag, take(flag));
-        break;
-      case '--pools': {
-        const v = take(flag);
-        out.params.pools = v.split(',').map((p) => number('--pools', p.trim()));
-        break;
-      }
-      default:
-        if (!sharedFlag(flag, take, out)) throw new CliArgError(flag.startsWith('-') ? `unknown flag "${flag}"` : `unexpected argument "${flag}"`);
-    }
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (argv.length === 0 || own.includes('--help') || own.includes('-h') || argv[0] === 'help') return { cmd: 'help' };
+  const [command, ...rest] = argv;
+  if (command === 'trace') return parseTrace(rest);
+  if (command === 'run') return parseRun(rest);
+  if (command !== 'list') throw new CliArgError(`unknown command "${command}" (expected trace, run or list)`);
+  const out = { cmd: 'list' as const, json: false };
+  for (const t of split(rest)) {
+    if (t.kind === 'option' && t.rawName === '--json') out.json = switchOn(t);
+    else throw new CliArgError(`list takes no argument "${typed(t, rest)}"`);
   }
   return out;
 }

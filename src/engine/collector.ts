@@ -28,8 +28,6 @@ export interface CollectedEvent {
 
 export interface CollectorListener {
   onEvent?(e: CollectedEvent): void;
-  /** After each chunk of data is processed (the runner samples CPU counters here). */
-  onChunk?(conn: number): void;
   onClose?(conn: number, pid: number | undefined, at: number): void;
 }
 
@@ -107,7 +105,6 @@ class Connection {
     }
     if (!this.hello) return;
     this.owner.skipped += this.lines.overlong - before;
-    this.owner.listener.onChunk?.(this.id);
   }
 
   private onLine(line: string): void {
@@ -237,10 +234,6 @@ export class TraceCollector {
   /** The value for the program's `CLAB_TRACE` environment variable. */
   get envValue(): string {
     return `127.0.0.1:${this.port}:${this.token}`;
-  }
-
-  get openConnections(): number {
-    return this.open.size;
   }
 
   rejected(why: RejectReason): void {

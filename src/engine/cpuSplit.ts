@@ -12,7 +12,7 @@
  * ones): totals stay exact to a tick, and a thread that ran throughout shows no false slivers.
  * Within one sampling interval the order is unknown: running is drawn first, then core-wait.
  */
-import type { LaneState, StateMethod } from '../shared/trace';
+import type { LaneState, Runtime, StateMethod } from '../shared/trace';
 import type { RunSample } from './sampler';
 import type { KernelView } from './syscalls';
 
@@ -36,7 +36,7 @@ export interface CpuSplit {
 
 /** What the lane's process is: decides what an off-CPU futex or epoll wait means. */
 export interface LaneContext {
-  runtime?: 'python' | 'node';
+  runtime?: Runtime;
   /** A CPython process with the GIL enabled. */
   gil?: boolean;
 }

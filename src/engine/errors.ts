@@ -1,13 +1,7 @@
+import type { RunErrorKind } from '../shared/hostProtocol';
 import type { Trace } from '../shared/trace';
 
-export type RunErrorKind =
-  | 'bad-params'
-  | 'runtime-missing'
-  | 'runtime-too-old'
-  | 'crashed'
-  | 'timeout'
-  | 'cancelled'
-  | 'protocol';
+export type { RunErrorKind };
 
 /** A run that did not finish. The message is for the learner; `trace` keeps what was measured so far. */
 export class RunError extends Error {

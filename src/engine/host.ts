@@ -5,7 +5,7 @@
  * editor closed, the extension deactivated) it stops every run it started and exits.
  */
 import { RunError } from './errors';
-import { parseToHost, type FromHost, type HostRunRequest, type HostTraceRequest } from './hostProtocol';
+import { parseToHost, type FromHost, type HostRunRequest, type HostTraceRequest } from '../shared/hostProtocol';
 import { runScenario } from './runScenario';
 import { traceProgram } from './traceProgram';
 import type { Trace } from '../shared/trace';

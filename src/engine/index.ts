@@ -1,9 +1,12 @@
 /** The engine's public face: what the extension host process, the CLI and the tests import. */
-export { runScenario, defaultRuntime, DEFAULT_TIMEOUT_MS } from './runScenario';
+export { runScenario, DEFAULT_TIMEOUT_MS } from './runScenario';
 export type { RunScenarioOptions, RunProgress } from './runScenario';
 export { RunError } from './errors';
 export type { RunErrorKind } from './errors';
-export { registerRuntime, isRuntimeRegistered, createRuntime } from './runtimes';
+export { createRuntime } from './runtimes';
 export { findPackageRoot } from './packageRoot';
 export { traceProgram, runtimeForFile } from './traceProgram';
+export { findPython } from './python/findPython';
+export type { PythonInfo, FindPythonOptions } from './python/findPython';
 export type { TraceProgramOptions } from './traceProgram';
+export { runSchedules, SchedulerSession } from './scheduler';

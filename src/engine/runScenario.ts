@@ -16,7 +16,7 @@ import { RunError } from './errors';
 import { findPackageRoot } from './packageRoot';
 import { runProgram, type ProgramRunResult } from './runProgram';
 import type { ProgramRuntime, RuntimeInfo } from './runtime';
-import { createRuntime, isRuntimeRegistered } from './runtimes';
+import { createRuntime } from './runtimes';
 import { programArgs, variantsFor, type VariantSpec } from '../shared/variants';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -54,10 +54,8 @@ function medianRun(runs: Variant[]): Variant {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** python when its runtime is plugged in, else node. */
-export function defaultRuntime(): Runtime {
-  return isRuntimeRegistered('python') ? 'python' : 'node';
-}
+/** The runtime tried when none is named; a missing Python falls back to Node (chooseRuntime). */
+const FIRST_RUNTIME: Runtime = 'python';
 
 function checkRequest(id: string, params: Record<string, unknown>, runtime: Runtime): { scenario: ScenarioInfo; params: ScenarioParams } {
   const scenario = findScenario(id);
@@ -95,9 +93,8 @@ async function prepareRuntime(rt: ProgramRuntime, signal?: AbortSignal): Promise
 
 /** Prepares the requested runtime; in automatic mode falls back from a missing Python to Node. */
 async function chooseRuntime(root: string, opts: RunScenarioOptions): Promise<{ runtimeId: Runtime; rt: ProgramRuntime; info: RuntimeInfo }> {
-  const runtimeId = opts.runtime ?? defaultRuntime();
+  const runtimeId = opts.runtime ?? FIRST_RUNTIME;
   const rt = createRuntime(runtimeId, { extensionRoot: root, pythonPath: opts.pythonPath });
-  if (!rt) throw new RunError('runtime-missing', `the ${runtimeId} runtime is not available in this build`);
   try {
     return { runtimeId, rt, info: await prepareRuntime(rt, opts.signal) };
   } catch (e) {
@@ -110,7 +107,7 @@ async function chooseRuntime(root: string, opts: RunScenarioOptions): Promise<{ 
 }
 
 export async function runScenario(id: string, params: Record<string, unknown>, opts: RunScenarioOptions = {}): Promise<Trace> {
-  checkRequest(id, params, opts.runtime ?? defaultRuntime());
+  checkRequest(id, params, opts.runtime ?? FIRST_RUNTIME);
   const root = opts.extensionRoot ?? findPackageRoot();
   if (!root) throw new RunError('runtime-missing', 'cannot find the concurrency-lab package folder (media/programs)');
   const { runtimeId, rt, info } = await chooseRuntime(root, opts);

@@ -47,6 +47,3 @@ export interface RuntimeOptions {
   /** The learner's Python interpreter setting (`concurrencyLab.pythonPath`), if any. */
   pythonPath?: string;
 }
-
-/** Creates a runtime; registered by id in src/engine/runtimes.ts. */
-export type RuntimeFactory = (opts: RuntimeOptions) => ProgramRuntime;

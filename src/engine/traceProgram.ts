@@ -51,7 +51,6 @@ export async function traceProgram(file: string, args: string[], opts: TraceProg
   const root = opts.extensionRoot ?? findPackageRoot();
   if (!root) throw new RunError('runtime-missing', 'cannot find the concurrency-lab package folder (media/programs)');
   const rt = createRuntime(runtimeId, { extensionRoot: root, pythonPath: opts.pythonPath });
-  if (!rt) throw new RunError('runtime-missing', `the ${runtimeId} runtime is not available in this build`);
   if (opts.signal?.aborted) throw new RunError('cancelled', 'cancelled before start');
   const info = await rt.prepare(opts.signal);
 

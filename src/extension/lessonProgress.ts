@@ -3,16 +3,12 @@
  * walkthrough steps are checked, so the commands the steps link to record what was done here.
  * No `vscode` import: the store is anything with get/update (globalState, or a Map in tests).
  */
-import type { SectionId } from '../shared/scenarios';
-
-export const SECTION_IDS: readonly SectionId[] = [
-  'threads-processes', 'multithreading', 'daemon-threads', 'race-conditions', 'thread-pools', 'gil',
-];
+import { isRecord, oneOf } from '../shared/guards';
+import { isSectionId, type SectionId } from '../shared/scenarios';
 
 /** The steps of a section the extension can see being done. */
-export type Activity = 'opened' | 'ran' | 'changed' | 'quiz';
-
-export const ACTIVITIES: readonly Activity[] = ['opened', 'ran', 'changed', 'quiz'];
+export const ACTIVITIES = ['opened', 'ran', 'changed', 'quiz'] as const;
+export type Activity = (typeof ACTIVITIES)[number];
 
 export type SectionProgress = Partial<Record<Activity, true>>;
 
@@ -22,6 +18,7 @@ export type SectionProgress = Partial<Record<Activity, true>>;
  */
 export const STEP_ACTIONS = ['open', 'run', 'change', 'quiz'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
+const isStepAction = oneOf(STEP_ACTIONS);
 
 /** A walkthrough step the extension completes: `<section>.<action>`, as in package.json. */
 export interface StepRef {
@@ -48,13 +45,13 @@ export function parseStep(value: unknown): StepRef | undefined {
   const dot = value.lastIndexOf('.');
   const section = value.slice(0, dot);
   const action = value.slice(dot + 1);
-  if (dot < 0 || !isSectionId(section) || !(STEP_ACTIONS as readonly string[]).includes(action)) return undefined;
-  return { section, action: action as StepAction };
+  if (dot < 0 || !isSectionId(section) || !isStepAction(action)) return undefined;
+  return { section, action };
 }
 
 /** The `step` argument of a command called from a walkthrough link; undefined from the palette. */
 export function stepOfArgs(args: unknown): StepRef | undefined {
-  return typeof args === 'object' && args !== null && !Array.isArray(args) ? parseStep((args as { step?: unknown }).step) : undefined;
+  return isRecord(args) ? parseStep(args.step) : undefined;
 }
 
 /** Sets a context key to true (the extension passes `setContext`; tests a recorder). */
@@ -66,10 +63,6 @@ export interface ProgressStore {
 }
 
 const KEY = 'concurrencyLab.progress';
-
-export function isSectionId(value: unknown): value is SectionId {
-  return typeof value === 'string' && (SECTION_IDS as readonly string[]).includes(value);
-}
 
 export class LessonProgress {
   private readonly completed: string[] = [];
@@ -83,7 +76,7 @@ export class LessonProgress {
     const saved = this.store.get<unknown>(KEY);
     // Stored data can be from an older version or edited by hand: keep only what still makes sense.
     const clean: Partial<Record<SectionId, SectionProgress>> = {};
-    if (typeof saved !== 'object' || saved === null) return clean;
+    if (!isRecord(saved)) return clean;
     for (const [section, value] of Object.entries(saved)) {
       if (!isSectionId(section) || typeof value !== 'object' || value === null) continue;
       const entry: SectionProgress = {};

@@ -3,10 +3,14 @@
  * No `vscode` here (the reader is passed in), so every rule is unit-tested in plain Node.
  * A bad value never crashes a run: it is reported as a problem and the default is used instead.
  */
-import { PARAM_LIMITS, type ParamLimit } from '../shared/scenarios';
-import type { LockMode } from '../shared/scenarios';
+import { oneOf } from '../shared/guards';
+import { isLockMode, PARAM_LIMITS, type LockMode, type ParamLimit } from '../shared/scenarios';
+import { RUNTIMES } from '../shared/trace';
 
-export type RuntimeSetting = 'auto' | 'python' | 'node';
+/** `auto`: Python when a 3.8+ interpreter is found, else Node. */
+export const RUNTIME_SETTINGS = ['auto', ...RUNTIMES] as const;
+export type RuntimeSetting = (typeof RUNTIME_SETTINGS)[number];
+const isRuntimeSetting = oneOf(RUNTIME_SETTINGS);
 
 export interface LabSettings {
   runtime: RuntimeSetting;
@@ -75,12 +79,12 @@ export function readLabSettings(
 
   const runtimeValue = get('runtime') ?? 'auto';
   let runtime: RuntimeSetting = 'auto';
-  if (runtimeValue === 'auto' || runtimeValue === 'python' || runtimeValue === 'node') runtime = runtimeValue;
+  if (isRuntimeSetting(runtimeValue)) runtime = runtimeValue;
   else problems.push({ setting: 'concurrencyLab.runtime', value: runtimeValue, expected: '"auto", "python" or "node"', fallback: '"auto"' });
 
   const lockValue = get('raceLock') ?? 'both';
   let raceLock: LockMode = 'both';
-  if (lockValue === 'both' || lockValue === 'on' || lockValue === 'off') raceLock = lockValue;
+  if (isLockMode(lockValue)) raceLock = lockValue;
   else problems.push({ setting: 'concurrencyLab.raceLock', value: lockValue, expected: '"both", "on" or "off"', fallback: '"both"' });
 
   const timeoutSeconds =

@@ -21,12 +21,13 @@
  */
 
 /** First line on every connection. */
-import type { LaneKind, MarkKind } from './trace';
+import { oneOf } from './guards';
+import { MARK_KINDS, type LaneKind, type MarkKind, type Runtime } from './trace';
 
 export interface HelloEvent {
   k: 'hello';
   token: string;
-  runtime: 'node' | 'python';
+  runtime: Runtime;
   /** A whole positive number, as every id the engine keeps (an event with another is refused). */
   pid: number;
   /** Version of the interpreter, e.g. `3.12.4` or `v20.20.2`. */
@@ -92,6 +93,7 @@ export interface LaneEvent {
  *  with the kernel's help into `running`, `core-wait`, `gil-wait` and `blocked`. */
 export const INTENTS = ['cpu', 'sleeping', 'io', 'lock-wait', 'join-wait', 'idle'] as const;
 export type Intent = (typeof INTENTS)[number];
+export const isIntent = oneOf(INTENTS);
 
 /** The lane switches state. */
 export interface StateEvent {
@@ -111,8 +113,9 @@ export interface StateEvent {
 
 /** The marks a program may send: `killed` is the engine's alone (a lane still open when its
  *  process went away), so a program cannot claim its threads were killed. */
-export const PROGRAM_MARKS = ['start', 'end', 'join', 'acquire', 'release', 'task'] as const satisfies readonly MarkKind[];
-export type ProgramMark = (typeof PROGRAM_MARKS)[number];
+export type ProgramMark = Exclude<MarkKind, 'killed'>;
+export const PROGRAM_MARKS = MARK_KINDS.filter((k): k is ProgramMark => k !== 'killed');
+export const isProgramMark = oneOf(PROGRAM_MARKS);
 
 export interface MarkEvent {
   k: 'mark';

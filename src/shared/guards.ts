@@ -10,3 +10,9 @@ export const isStr = (v: unknown): v is string => typeof v === 'string';
 export const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 export const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
 export const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+
+/** The guard of a vocabulary: one of `values` (a const array, from which its type derives too). */
+export const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (v: unknown): v is T =>
+    isStr(v) && (values as readonly string[]).includes(v);

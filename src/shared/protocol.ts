@@ -3,8 +3,8 @@
  * nothing else from each other. Every message received is checked with `parseToWebview` /
  * `parseFromWebview`; anything malformed is refused (logged by the receiver, then ignored).
  */
-import type { ScenarioId } from './scenarios';
-import { SCENARIO_IDS } from './scenarios';
+import { isBool, isInt, isNum, isRecord, isStr, isStrList, oneOf, optional } from './guards';
+import { isScenarioId, type ScenarioId } from './scenarios';
 import { isLaneKind, isLaneState, isMarkKind, isOutputStream, isRuntime, isStateMethod, type Runtime, type Trace } from './trace';
 
 export interface RunRequest {
@@ -18,7 +18,7 @@ export interface RunRequest {
 /** The most repetitions one run may ask for: enough for a median and its spread, not a benchmark. */
 export const MAX_REPEAT = 20;
 
-export const isRepeat = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT;
+export const isRepeat = (v: unknown): v is number => isInt(v) && v >= 1 && v <= MAX_REPEAT;
 
 /** Strings the webview shows, already localized by the extension (keys are English source text). */
 export type Strings = Record<string, string>;
@@ -84,7 +84,9 @@ export interface CancelMessage {
   type: 'cancel';
 }
 
-export type ExportFormat = 'chrome-trace' | 'png' | 'svg' | 'csv';
+export const EXPORT_FORMATS = ['chrome-trace', 'png', 'svg', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+const isExportFormat = oneOf(EXPORT_FORMATS);
 
 /** Save an export. `content` is text (svg, csv, json) or a base64 PNG; `runIndex` picks the run. */
 export interface SaveMessage {
@@ -94,10 +96,14 @@ export interface SaveMessage {
   content?: string;
 }
 
+export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const isLogLevel = oneOf(LOG_LEVELS);
+
 /** Something went wrong inside the webview; the extension writes it to its log. */
 export interface LogMessage {
   type: 'log';
-  level: 'info' | 'warn' | 'error';
+  level: LogLevel;
   message: string;
 }
 
@@ -127,26 +133,15 @@ export const MAX_SOURCE_PATH = 4096;
 /** Far beyond any source file's length, and still an exact integer. */
 export const MAX_SOURCE_LINE = 10_000_000;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isRunRequest(v: unknown): v is RunRequest {
   return (
     isRecord(v) &&
-    typeof v.scenario === 'string' &&
-    (SCENARIO_IDS as readonly string[]).includes(v.scenario) &&
+    isScenarioId(v.scenario) &&
     isRuntime(v.runtime) &&
     isRecord(v.params) &&
     (v.repeat === undefined || isRepeat(v.repeat))
   );
 }
-
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown): v is number => Number.isInteger(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
-const isStrList = (v: unknown): boolean => Array.isArray(v) && v.every(isStr);
 
 /** First problem of each element, or undefined when all pass. */
 function firstProblem(list: unknown[], where: string, check: (x: Record<string, unknown>) => boolean, what: string): string | undefined {
@@ -161,7 +156,7 @@ const isLane = (l: Record<string, unknown>): boolean =>
   isInt(l.id) &&
   isStr(l.name) &&
   isLaneKind(l.kind) &&
-  optional(l.daemon, (d) => typeof d === 'boolean') &&
+  optional(l.daemon, isBool) &&
   optional(l.pid, isInt) &&
   optional(l.target, isStr) &&
   optional(l.where, isStr);
@@ -180,7 +175,7 @@ const isStuckThread = (t: Record<string, unknown>): boolean =>
 
 const isOutcome = (o: unknown): boolean => {
   const value = (v: unknown) => v === undefined || isStr(v) || isNum(v);
-  return isRecord(o) && value(o.expected) && value(o.actual) && optional(o.ok, (k) => typeof k === 'boolean');
+  return isRecord(o) && value(o.expected) && value(o.actual) && optional(o.ok, isBool);
 };
 
 function variantProblem(v: unknown, at: string): string | undefined {
@@ -233,14 +228,14 @@ export function traceProblem(v: unknown): string | undefined {
     !isNum(env.cpus) ||
     !isStr(env.node) ||
     !optional(env.python, isStr) ||
-    !optional(env.gil, (g) => typeof g === 'boolean') ||
+    !optional(env.gil, isBool) ||
     !optional(env.stateMethod, isStateMethod)
   ) {
     return 'env is malformed';
   }
   if (!optional(v.program, (p) => isRecord(p) && isStr(p.path) && isStrList(p.args))) return 'program needs a path and a list of args';
   if (!optional(v.skippedEvents, isNum) || !optional(v.problems, isStrList)) return 'skippedEvents must be a number and problems a list of strings';
-  if (!optional(v.calibration, (c) => isRecord(c) && isNum(c.taskSeconds) && isNum(c.factor) && typeof c.cached === 'boolean')) return 'calibration is malformed';
+  if (!optional(v.calibration, (c) => isRecord(c) && isNum(c.taskSeconds) && isNum(c.factor) && isBool(c.cached))) return 'calibration is malformed';
   if (!Array.isArray(v.variants)) return 'variants is not a list';
   for (let i = 0; i < v.variants.length; i++) {
     const bad = variantProblem(v.variants[i], `variants[${i}]`);
@@ -258,7 +253,7 @@ function fail<T>(error: string): Parsed<T> {
 }
 
 export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
-  if (!isRecord(msg) || typeof msg.type !== 'string') return fail('not a message object with a "type"');
+  if (!isRecord(msg) || !isStr(msg.type)) return fail('not a message object with a "type"');
   switch (msg.type) {
     case 'ready':
     case 'cancel':
@@ -268,17 +263,16 @@ export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
         ? { ok: true, value: { type: 'run', request: msg.request } }
         : fail(`run: "request" needs a known scenario, runtime node|python, a params object and a repeat of 1 to ${MAX_REPEAT}`);
     case 'save': {
-      const formats: ExportFormat[] = ['chrome-trace', 'png', 'svg', 'csv'];
-      if (!formats.includes(msg.format as ExportFormat)) return fail(`save: unknown format ${String(msg.format)}`);
-      if (typeof msg.runIndex !== 'number' || !Number.isInteger(msg.runIndex) || msg.runIndex < 0) {
+      if (!isExportFormat(msg.format)) return fail(`save: unknown format ${String(msg.format)}`);
+      if (!isInt(msg.runIndex) || msg.runIndex < 0) {
         return fail('save: "runIndex" must be a non-negative integer');
       }
-      if (msg.content !== undefined && (typeof msg.content !== 'string' || msg.content.length > MAX_TEXT)) {
+      if (msg.content !== undefined && (!isStr(msg.content) || msg.content.length > MAX_TEXT)) {
         return fail('save: "content" must be a string under 50 MB');
       }
       return {
         ok: true,
-        value: { type: 'save', format: msg.format as ExportFormat, runIndex: msg.runIndex, content: msg.content as string | undefined },
+        value: { type: 'save', format: msg.format, runIndex: msg.runIndex, content: msg.content as string | undefined },
       };
     }
     case 'open-source': {
@@ -292,7 +286,7 @@ export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
       return { ok: true, value: { type: 'open-source', startedAt, scenario, file, line } };
     }
     case 'log':
-      if ((msg.level === 'info' || msg.level === 'warn' || msg.level === 'error') && typeof msg.message === 'string') {
+      if (isLogLevel(msg.level) && isStr(msg.message)) {
         return { ok: true, value: { type: 'log', level: msg.level, message: msg.message.slice(0, 4000) } };
       }
       return fail('log: needs level info|warn|error and a string message');
@@ -311,29 +305,29 @@ function initRuns(msg: Record<string, unknown>): Parsed<ToWebview> {
 }
 
 export function parseToWebview(msg: unknown): Parsed<ToWebview> {
-  if (!isRecord(msg) || typeof msg.type !== 'string') return fail('not a message object with a "type"');
+  if (!isRecord(msg) || !isStr(msg.type)) return fail('not a message object with a "type"');
   const runId = msg.runId;
-  const hasRunId = typeof runId === 'number' && Number.isInteger(runId);
+  const hasRunId = isInt(runId);
   switch (msg.type) {
     case 'init':
       return isRecord(msg.strings) &&
-        typeof msg.locale === 'string' &&
+        isStr(msg.locale) &&
         isRuntime(msg.defaultRuntime) &&
-        typeof msg.pythonAvailable === 'boolean' &&
+        isBool(msg.pythonAvailable) &&
         Array.isArray(msg.runs)
         ? initRuns(msg)
         : fail('init: malformed');
     case 'run-started':
       return hasRunId && isRunRequest(msg.request) ? { ok: true, value: msg as unknown as RunStartedMessage } : fail('run-started: malformed');
     case 'run-progress':
-      return hasRunId && typeof msg.message === 'string' ? { ok: true, value: msg as unknown as RunProgressMessage } : fail('run-progress: malformed');
+      return hasRunId && isStr(msg.message) ? { ok: true, value: msg as unknown as RunProgressMessage } : fail('run-progress: malformed');
     case 'run-result': {
       const bad = hasRunId ? traceProblem(msg.trace) : 'no runId';
       return bad === undefined ? { ok: true, value: msg as unknown as RunResultMessage } : fail(`run-result: malformed trace: ${bad}`);
     }
     case 'run-failed': {
       const bad = msg.trace === undefined ? undefined : traceProblem(msg.trace);
-      if (!hasRunId || typeof msg.error !== 'string') return fail('run-failed: malformed');
+      if (!hasRunId || !isStr(msg.error)) return fail('run-failed: malformed');
       return bad === undefined ? { ok: true, value: msg as unknown as RunFailedMessage } : fail(`run-failed: malformed trace: ${bad}`);
     }
     default:

@@ -2,18 +2,23 @@
  * The scenario catalogue and its parameters: what the CLI lists, the command's quick pick offers,
  * and the panel's controls edit. Pure data and validation, no host APIs.
  */
-import type { Runtime } from './trace';
+import { oneOf } from './guards';
+import { RUNTIMES, type Runtime } from './trace';
 
-export type ScenarioId = 'parallel' | 'download' | 'daemon' | 'race' | 'pool' | 'gil';
+export const SCENARIO_IDS = ['parallel', 'download', 'daemon', 'race', 'pool', 'gil'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+export const isScenarioId = oneOf(SCENARIO_IDS);
 
-export const SCENARIO_IDS: readonly ScenarioId[] = ['parallel', 'download', 'daemon', 'race', 'pool', 'gil'];
-
-/** The lesson section a scenario belongs to (also the walkthrough id suffix). */
-export type SectionId = 'threads-processes' | 'multithreading' | 'daemon-threads' | 'race-conditions' | 'thread-pools' | 'gil';
+/** The lesson sections, in the lesson's order; a scenario belongs to one (also the walkthrough id suffix). */
+export const SECTION_IDS = ['threads-processes', 'multithreading', 'daemon-threads', 'race-conditions', 'thread-pools', 'gil'] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+export const isSectionId = oneOf(SECTION_IDS);
 
 export type ParamName = 'threads' | 'tasks' | 'scale' | 'lock' | 'pools';
 
-export type LockMode = 'both' | 'on' | 'off';
+export const LOCK_MODES = ['both', 'on', 'off'] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+export const isLockMode = oneOf(LOCK_MODES);
 
 export interface ScenarioParams {
   /** Threads / workers / processes running at once (race: the pool's max_workers). */
@@ -63,7 +68,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     description: 'Two CPU-bound tasks: one after another, on threads, and on processes',
     params: ['threads', 'scale'],
     defaults: { ...base, threads: 2 },
-    runtimes: ['python', 'node'],
+    runtimes: RUNTIMES,
   },
   {
     id: 'download',
@@ -72,7 +77,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     description: 'Simulated downloads one by one, then one thread each (target= and a Thread subclass)',
     params: ['tasks', 'scale'],
     defaults: { ...base, tasks: 3 },
-    runtimes: ['python', 'node'],
+    runtimes: RUNTIMES,
   },
   {
     id: 'daemon',
@@ -81,7 +86,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     description: 'Background printers with daemon on and off while the main thread ends early',
     params: ['threads', 'scale'],
     defaults: { ...base, threads: 2 },
-    runtimes: ['python', 'node'],
+    runtimes: RUNTIMES,
   },
   {
     id: 'race',
@@ -90,7 +95,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     description: '100 deposits of 1 into one account from many threads, without and with a lock',
     params: ['threads', 'tasks', 'lock', 'scale'],
     defaults: { ...base, threads: 16, tasks: 100 },
-    runtimes: ['python', 'node'],
+    runtimes: RUNTIMES,
     // The learner's copy may be the Chinese one (media/programs/python/zh-cn): `余额：7（应为 100）`.
     outcome: { expected: 'tasks', actual: '(?:Balance|余额) ?[:：] ?(-?\\d+)' },
   },
@@ -101,7 +106,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     description: 'One batch of tasks through pools of 1, 2, 4 and 8 workers',
     params: ['tasks', 'pools', 'scale'],
     defaults: { ...base, tasks: 8 },
-    runtimes: ['python', 'node'],
+    runtimes: RUNTIMES,
   },
   {
     id: 'gil',
@@ -110,7 +115,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     description: 'CPU-bound work sequentially, on threads and on processes (Node: worker_threads, no GIL)',
     params: ['threads', 'scale'],
     defaults: { ...base, threads: 2 },
-    runtimes: ['python', 'node'],
+    runtimes: RUNTIMES,
   },
 ];
 
@@ -168,7 +173,7 @@ export function validateParams(scenario: ScenarioInfo, input: Record<string, unk
         break;
       }
       case 'lock':
-        if (value === 'both' || value === 'on' || value === 'off') params.lock = value;
+        if (isLockMode(value)) params.lock = value;
         else if (value === true || value === false) params.lock = value ? 'on' : 'off';
         else errors.push(`lock must be "both", "on" or "off", got ${JSON.stringify(value)}`);
         break;

@@ -5,6 +5,7 @@
  * and the reading of a step log ("which step lost which update"). Pure; no Node, no DOM.
  */
 import { isBool, isInt, isNum, isRecord, isStr, isStrList, optional } from './guards';
+import { isOutputStream, type OutputStream } from './trace';
 
 // ---- the levels ---------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ export interface LogEntry {
 
 export interface OutputPiece {
   thread: string;
-  stream: 'stdout' | 'stderr';
+  stream: OutputStream;
   text: string;
 }
 
@@ -193,7 +194,7 @@ const isEntry = (e: unknown): boolean =>
   optional(e.done, isBool) &&
   optional(e.auto, isBool);
 
-const isPiece = (p: unknown): boolean => isRecord(p) && isStr(p.thread) && (p.stream === 'stdout' || p.stream === 'stderr') && isStr(p.text);
+const isPiece = (p: unknown): boolean => isRecord(p) && isStr(p.thread) && isOutputStream(p.stream) && isStr(p.text);
 
 const isCounts = (c: unknown): boolean => isRecord(c) && OUTCOMES.every((o) => isInt(c[o]));
 

@@ -12,7 +12,7 @@ import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-s
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { isRepeat, MAX_REPEAT, type RunRequest } from '../shared/protocol';
 import { SCENARIOS, findScenario, validateParams, type ParamName, type ScenarioId } from '../shared/scenarios';
-import type { Runtime } from '../shared/trace';
+import { RUNTIMES, type Runtime } from '../shared/trace';
 import { el } from './dom';
 import type { Texts } from './i18n';
 import type { Prediction } from './prediction';
@@ -27,6 +27,9 @@ const PARAM_LABEL: Record<ParamName, string> = {
   pools: 'Pool sizes',
   lock: 'Lock',
 };
+
+/** Product names, not translated. */
+const RUNTIME_NAME: Record<Runtime, string> = { python: 'Python', node: 'Node.js' };
 
 export class Controls {
   readonly root: HTMLElement;
@@ -50,10 +53,7 @@ export class Controls {
   ) {
     const t = texts.t.bind(texts);
     this.scenario = this.select('scenario', t('Scenario'), SCENARIOS.map((s) => [s.id, t(s.title)]));
-    this.runtime = this.select('runtime', t('Runtime'), [
-      ['python', 'Python'],
-      ['node', 'Node.js'],
-    ]);
+    this.runtime = this.select('runtime', t('Runtime'), RUNTIMES.map((r) => [r, RUNTIME_NAME[r]]));
     const row = el('div', { className: 'control-row' }, this.wrap('scenario', t('Scenario'), this.scenario), this.wrap('runtime', t('Runtime'), this.runtime));
     for (const name of ['threads', 'tasks', 'scale', 'pools'] as const) {
       const input = el('vscode-textfield', { attrs: { id: `clab-${name}`, name, 'aria-label': t(PARAM_LABEL[name]) } });

@@ -13,13 +13,3 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Element
   node.append(...children);
   return node;
 }
-
-/** Custom elements (the vscode-* components) are not in HTMLElementTagNameMap under strict lib settings. */
-export function custom<T extends HTMLElement>(tag: string, props: ElementProps = {}, ...children: (Node | string)[]): T {
-  const node = document.createElement(tag) as T;
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}

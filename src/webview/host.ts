@@ -1,5 +1,5 @@
 /** The only way out of the webview: `acquireVsCodeApi()`, typed with the shared protocol. */
-import type { FromWebview } from '../shared/protocol';
+import type { FromWebview, LogLevel } from '../shared/protocol';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -22,7 +22,7 @@ export class Host {
     this.api.postMessage(message);
   }
 
-  log(level: 'info' | 'warn' | 'error', message: string): void {
+  log(level: LogLevel, message: string): void {
     this.post({ type: 'log', level, message });
   }
 

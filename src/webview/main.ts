@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { parseToWebview, type ExportFormat, type RunRequest, type ToWebview } from '../shared/protocol';
 import { findScenario } from '../shared/scenarios';
+import type { Runtime } from '../shared/trace';
 import { Controls } from './controls';
 import { el } from './dom';
 import { Host } from './host';
@@ -30,7 +31,7 @@ class App {
   private status!: HTMLElement;
   private failure!: HTMLElement;
   private runs!: VscodeSingleSelect;
-  private runtimes: { defaultRuntime: 'node' | 'python'; pythonAvailable: boolean } = { defaultRuntime: 'python', pythonAvailable: true };
+  private runtimes: { defaultRuntime: Runtime; pythonAvailable: boolean } = { defaultRuntime: 'python', pythonAvailable: true };
   /** Why runs were dropped because they could not be drawn, since the status line last changed. */
   private undrawable: string[] = [];
   /** Log lines held until `ready` is posted, so `ready` stays the panel's first message. */

@@ -2,6 +2,7 @@
  * The runs the panel keeps for comparison, newest last, persisted with the webview state so a
  * reload (or the panel moving to the background) shows them again before `init` arrives.
  */
+import { isBool, isInt, isRecord, isStr } from '../shared/guards';
 import { isTrace, type RunRequest } from '../shared/protocol';
 import type { Trace } from '../shared/trace';
 import type { Host } from './host';
@@ -50,10 +51,6 @@ export const MAX_RUNS = 20;
 /** setState serializes everything on each call: keep what is persisted to the newest runs up to this many spans. */
 export const MAX_PERSISTED_SPANS = 120_000;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function runKey(t: Trace): string {
   return `${t.scenario}|${t.runtime}|${t.startedAt}`;
 }
@@ -76,9 +73,9 @@ function restoredEntry(e: Record<string, unknown>, trace: Trace): RunEntry {
   if (f !== undefined) {
     // Still a partial run when its failure record is damaged: the list must not call it complete.
     const rec = isRecord(f) ? f : {};
-    entry.failure = { error: typeof rec.error === 'string' ? rec.error : '' };
-    if (typeof rec.hint === 'string') entry.failure.hint = rec.hint;
-    if (typeof rec.cancelled === 'boolean') entry.failure.cancelled = rec.cancelled;
+    entry.failure = { error: isStr(rec.error) ? rec.error : '' };
+    if (isStr(rec.hint)) entry.failure.hint = rec.hint;
+    if (isBool(rec.cancelled)) entry.failure.cancelled = rec.cancelled;
   }
   const prediction = predictionFor(trace, parsePrediction(e.prediction));
   if (prediction) entry.prediction = prediction;
@@ -86,9 +83,9 @@ function restoredEntry(e: Record<string, unknown>, trace: Trace): RunEntry {
 }
 
 function restoredPending(v: unknown): PendingPrediction | undefined {
-  if (!isRecord(v) || typeof v.runId !== 'number' || !Number.isInteger(v.runId)) return undefined;
+  if (!isRecord(v) || !isInt(v.runId)) return undefined;
   const { request, scenario, runtime, at } = v;
-  if (typeof request !== 'string' || typeof scenario !== 'string' || typeof runtime !== 'string' || typeof at !== 'string' || Number.isNaN(Date.parse(at))) return undefined;
+  if (!isStr(request) || !isStr(scenario) || !isStr(runtime) || !isStr(at) || Number.isNaN(Date.parse(at))) return undefined;
   const prediction = parsePrediction(v.prediction);
   return prediction && { runId: v.runId, request, scenario, runtime, at, prediction };
 }

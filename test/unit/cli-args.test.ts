@@ -48,6 +48,20 @@ describe('cli arguments', () => {
     assert.match(err(['launch']), /unknown command "launch"/);
     assert.match(err(['run', 'gil', '--timeout', '0']), /--timeout must be more than 0/);
   });
+
+  it('refuses a value given to a switch or a bad --lock value, and keeps a value that starts with one dash', () => {
+    assert.match(err(['run', 'gil', '--json=x']), /--json takes no value, got "x"/);
+    assert.match(err(['trace', 'a.py', '--timeline=1']), /--timeline takes no value/);
+    assert.match(err(['list', '--json=x']), /--json takes no value/);
+    assert.match(err(['run', 'race', '--lock=maybe']), /--lock must be both, on or off, got "maybe"/);
+    assert.deepEqual((parseCliArgs(['run', 'race', '--lock=off']) as { params: object }).params, { lock: 'off' });
+    assert.match(err(['run', 'race', '--lock', 'maybe']), /unexpected argument "maybe"/);
+    assert.deepEqual((parseCliArgs(['run', 'gil', '--threads', '-1']) as { params: object }).params, { threads: -1 }, 'left to the range check, which names it');
+    assert.match(err(['run', 'gil', '--python', '--json']), /--python needs a value/);
+    assert.match(err(['run', 'gil', '-xyz']), /unknown flag "-xyz"/);
+    assert.match(err(['trace', 'a.py', '-vx']), /unknown flag "-vx" \(the program's own arguments go after "--"/);
+    assert.match(err(['list', '--runtime', 'node']), /list takes no argument "--runtime"/);
+  });
 });
 
 describe('cli table and timeline', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseFromHost, parseToHost, type FromHost, type ToHost } from '../../src/engine/hostProtocol';
+import { parseFromHost, parseToHost, type FromHost, type ToHost } from '../../src/shared/hostProtocol';
 import { findPackageRoot } from '../../src/engine/packageRoot';
 import { isAlive } from '../../src/engine/processTree';
 import { privateFixtures, processesMentioning, waitFor } from '../fixtures/engine/procs';

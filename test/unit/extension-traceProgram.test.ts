@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseToHost } from '../../src/engine/hostProtocol';
+import { parseToHost } from '../../src/shared/hostProtocol';
 import { runtimeForFile } from '../../src/engine/traceProgram';
 import { traceCommandLine } from '../../src/extension/run/commandLine';
 import { chooseArgsLine, joinArgs, MAX_REMEMBERED_FILES, ProgramArgsMemory, splitArgs, type ArgsStore } from '../../src/extension/run/programArgs';

@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import fc from 'fast-check';
 import { TraceCollector } from '../../src/engine/collector';
 import { parseEventLine } from '../../src/engine/eventParse';
-import { parseFromHost, parseToHost } from '../../src/engine/hostProtocol';
+import { parseFromHost, parseToHost } from '../../src/shared/hostProtocol';
 import { MAX_LINE_CHARS } from '../../src/engine/lineSplitter';
 import type { RunSample } from '../../src/engine/sampler';
 import { TraceBuilder } from '../../src/engine/traceBuilder';

@@ -4,7 +4,8 @@
  * checking the answer by the choice itself.
  */
 import { strict as assert } from 'node:assert';
-import { LessonProgress, parseStep, SECTION_IDS, STEP_ACTIONS, stepContextKey, stepId, stepOfArgs } from '../../src/extension/lessonProgress';
+import { LessonProgress, parseStep, STEP_ACTIONS, stepContextKey, stepId, stepOfArgs } from '../../src/extension/lessonProgress';
+import { SECTION_IDS } from '../../src/shared/scenarios';
 import { QUIZ_QUESTIONS } from '../../src/extension/quiz/questions';
 import { shuffledChoices, shuffledOrder } from '../../src/extension/quiz/shuffle';
 

@@ -455,7 +455,11 @@ describe('automatic Python tracer (bootstrap, no change to the program)', functi
         assert.deepEqual(all.map((l) => l.kind).sort(), ['main', 'thread', 'thread', 'thread']);
         const lockWaits = ofKind(events, 'state').filter((s) => s.s === 'lock-wait');
         assert.ok(lockWaits.length >= 1);
-        assert.ok(lockWaits.every((s) => s.obj === `Lock (race.py:${lockLine})` && typeof s.holder === 'string'));
+        assert.ok(lockWaits.every((s) => s.obj === `Lock (race.py:${lockLine})`));
+        // The holder is named when it is known, never the waiter itself (a thread that released and
+        // queues again); in a handover whose new owner has not run yet it is left out, not guessed.
+        assert.ok(lockWaits.filter((s) => typeof s.holder === 'string').length >= lockWaits.length / 2, JSON.stringify(lockWaits.map((s) => s.holder)));
+        assert.ok(lockWaits.every((s) => s.holder !== s.lane), 'no thread holds what it waits for');
         assert.ok(ofKind(events, 'state').filter((s) => s.s === 'sleeping').length === 6, 'each deposit sleeps once (time.sleep hook, not trace.sleeping)');
         assert.equal(ofKind(events, 'mark').filter((m) => m.m === 'task').length, 6, 'one task mark per deposit, from the pool hook alone');
         assert.deepEqual(ofKind(events, 'variant').map((v) => v.id), ['lock']);

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { CliArgError, parseCliArgs } from '../../src/engine/cliArgs';
 import { renderVariantTable } from '../../src/engine/cliTable';
-import { parseToHost } from '../../src/engine/hostProtocol';
+import { parseToHost } from '../../src/shared/hostProtocol';
 import { findPackageRoot } from '../../src/engine/packageRoot';
 import { runScenario } from '../../src/engine/runScenario';
 import { MAX_REPEAT, parseFromWebview } from '../../src/shared/protocol';

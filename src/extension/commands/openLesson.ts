@@ -3,7 +3,8 @@
  * since the Welcome page shows only five and hides the rest under "More…".
  */
 import * as vscode from 'vscode';
-import { ACTIVITIES, SECTION_IDS, type Activity, type LessonProgress } from '../lessonProgress';
+import { SECTION_IDS } from '../../shared/scenarios';
+import { ACTIVITIES, type Activity, type LessonProgress } from '../lessonProgress';
 import { sectionTitle, walkthroughId } from '../sections';
 
 function activityName(activity: Activity): string {

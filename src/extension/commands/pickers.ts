@@ -14,7 +14,3 @@ export async function pickScenario(placeHolder: string): Promise<ScenarioInfo | 
   const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked?.scenario;
 }
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -7,14 +7,15 @@
  */
 import * as vscode from 'vscode';
 import { findExample, type ExampleProgram } from '../../shared/examples';
+import { isRecord } from '../../shared/guards';
 import { findScenario, PROGRAM_HELPERS, SCENARIO_IDS, type ScenarioInfo } from '../../shared/scenarios';
-import type { Runtime } from '../../shared/trace';
+import { isRuntime, RUNTIMES, type Runtime } from '../../shared/trace';
 import { FILE_EXTENSION, isEdited, shippedOriginals, shippedProgram } from '../learnerCopies';
 import { learnerRoot } from '../learnerFolders';
 import { stepOfArgs, type LessonProgress } from '../lessonProgress';
 import type { RunOutcome } from '../run/runController';
 import type { RunSession } from '../run/runSession';
-import { isRecord, pickScenario } from './pickers';
+import { pickScenario } from './pickers';
 
 export class ProgramCommands {
   constructor(
@@ -65,7 +66,7 @@ export class ProgramCommands {
 
   private async target(args: unknown, placeHolder: string): Promise<{ scenario: ScenarioInfo; language?: Runtime } | undefined> {
     const given = isRecord(args) ? args : {};
-    const language = given.language === 'python' || given.language === 'node' ? given.language : undefined;
+    const language = isRuntime(given.language) ? given.language : undefined;
     if (given.language !== undefined && !language) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Unknown program language {0}: use "python" or "node".', JSON.stringify(given.language) ?? ''));
       return undefined;
@@ -230,7 +231,8 @@ export class ProgramCommands {
     const target = await this.target(args, vscode.l10n.t('Choose the program of yours to run'));
     if (!target) return undefined;
     const { scenario } = target;
-    const candidates: Runtime[] = target.language ? [target.language] : [this.defaultLanguage(), this.defaultLanguage() === 'python' ? 'node' : 'python'];
+    const first = target.language ?? this.defaultLanguage();
+    const candidates = target.language ? [first] : [first, ...RUNTIMES.filter((r) => r !== first)];
     let found: { uri: vscode.Uri; language: Runtime } | undefined;
     for (const language of candidates) {
       const uri = this.copyUri(scenario, language);

@@ -4,11 +4,12 @@
  * one, is completed when the run finishes.
  */
 import * as vscode from 'vscode';
+import { isRecord } from '../../shared/guards';
 import { findScenario } from '../../shared/scenarios';
 import { stepOfArgs, type LessonProgress } from '../lessonProgress';
 import type { RunOutcome } from '../run/runController';
 import type { RunSession } from '../run/runSession';
-import { isRecord, pickScenario } from './pickers';
+import { pickScenario } from './pickers';
 
 export function registerRunDemo(session: RunSession, progress: LessonProgress): vscode.Disposable {
   return vscode.commands.registerCommand('concurrencyLab.runDemo', async (args?: unknown): Promise<RunOutcome | undefined> => {

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isRecord } from '../../shared/guards';
 import type { Trace } from '../../shared/trace';
 import { judgeTracedCopy, type TracedCopy } from '../learnerCopies';
 import { learnerRootPaths } from '../learnerFolders';
@@ -17,7 +18,6 @@ import { chooseArgsLine, ProgramArgsMemory, splitArgs, type ArgsProblem, type Ar
 import { programRuntime } from '../run/programFile';
 import type { RunOutcome } from '../run/runController';
 import type { RunSession } from '../run/runSession';
-import { isRecord } from './pickers';
 
 export const TRACE_PROGRAM = 'concurrencyLab.traceProgram';
 export const TRACE_PROGRAM_WITH_ARGS = 'concurrencyLab.traceProgramWithArgs';

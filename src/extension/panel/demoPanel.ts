@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isRecord } from '../../shared/guards';
 import { isTrace, parseFromWebview, type FromWebview, type InitMessage, type OpenSourceMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
 import type { Trace } from '../../shared/trace';
 import { buildPanelHtml } from './panelHtml';
@@ -40,12 +41,8 @@ export async function openSourceBeside(file: string, line: number, shippedRoot: 
 
 /** The runs inside a webview's saved state: `{ runs: [{ trace }, …] }` (plain traces accepted too). */
 export function runsFromState(state: unknown): Trace[] {
-  if (typeof state !== 'object' || state === null) return [];
-  const runs = (state as { runs?: unknown }).runs;
-  if (!Array.isArray(runs)) return [];
-  return runs
-    .map((entry: unknown) => (isTrace(entry) ? entry : typeof entry === 'object' && entry !== null ? (entry as { trace?: unknown }).trace : undefined))
-    .filter(isTrace);
+  if (!isRecord(state) || !Array.isArray(state.runs)) return [];
+  return state.runs.map((entry: unknown) => (isTrace(entry) ? entry : isRecord(entry) ? entry.trace : undefined)).filter(isTrace);
 }
 
 export class DemoPanel implements vscode.Disposable {

@@ -2,6 +2,7 @@
  * What an export writes, as bytes: pure, so each format (and the trace-or-index choice for Chrome
  * Trace) is unit-tested without an editor.
  */
+import { isRecord } from '../../shared/guards';
 import { isTrace, type SaveMessage } from '../../shared/protocol';
 import type { Trace } from '../../shared/trace';
 
@@ -16,8 +17,6 @@ function parseJson(text: string | undefined): unknown {
     return undefined;
   }
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The bytes to write, or a reason why there is nothing to write. */
 export function exportBytes(

@@ -5,8 +5,9 @@
  * The choices are shown in an order of this learner's own (see `shuffle.ts`).
  */
 import * as vscode from 'vscode';
-import type { SectionId } from '../../shared/scenarios';
-import { isSectionId, SECTION_IDS, stepOfArgs, type LessonProgress } from '../lessonProgress';
+import { isRecord } from '../../shared/guards';
+import { isSectionId, SECTION_IDS, type SectionId } from '../../shared/scenarios';
+import { stepOfArgs, type LessonProgress } from '../lessonProgress';
 import { sectionTitle } from '../sections';
 import { shuffledChoices } from './shuffle';
 import type { LocalizedText, QuizChoice, QuizQuestion, QuizQuestions } from './types';
@@ -32,7 +33,7 @@ export class QuizCommand {
 
   /** Resolves true when every question of the section was answered right. */
   async run(args?: unknown): Promise<boolean> {
-    const given = typeof args === 'object' && args !== null ? (args as { section?: unknown }).section : undefined;
+    const given = isRecord(args) ? args.section : undefined;
     let section: SectionId | undefined;
     if (given === undefined) {
       const picked = await vscode.window.showQuickPick(

@@ -1,13 +1,10 @@
 /**
- * The extension's view of the engine host's IPC protocol (src/engine/hostProtocol.ts): the host's
+ * The extension's view of the engine host's IPC protocol (src/shared/hostProtocol.ts): the host's
  * replies checked a little harder (a crash can put anything on the channel) and its `internal`
  * errors folded into the learner-facing kinds.
  */
-import type { RunErrorKind } from '../../engine/errors';
-import { parseFromHost, type FromHost } from '../../engine/hostProtocol';
+import { parseFromHost, type FromHost, type RunErrorKind } from '../../shared/hostProtocol';
 import { traceProblem } from '../../shared/protocol';
-
-export type { HostRunRequest, HostTraceRequest, ToHost, FromHost } from '../../engine/hostProtocol';
 
 /**
  * The reply, if it is well-formed. A result whose trace the panel could not read (another schema,

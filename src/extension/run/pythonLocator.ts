@@ -6,7 +6,7 @@
  * Order: the Concurrency Lab › Python Path setting; else the Python extension's active interpreter
  * (`preferPythonExtension`, still version-checked); else the engine's own search.
  */
-import { findPython } from '../../engine/python/findPython';
+import { findPython } from '../../engine';
 
 export interface PythonFound {
   executable: string;

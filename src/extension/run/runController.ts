@@ -6,10 +6,10 @@
  * No `vscode` here, so the unit tests drive it with a fake host.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { RunErrorKind } from '../../engine/errors';
+import type { HostRunRequest, HostTraceRequest, RunErrorKind, ToHost } from '../../shared/hostProtocol';
 import type { ScenarioId } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
-import { learnerKind, readHostMessage, type HostRunRequest, type HostTraceRequest, type ToHost } from './hostMessages';
+import { learnerKind, readHostMessage } from './hostMessages';
 import { killProcessTree } from './processTree';
 import type { Translate } from './runHints';
 

@@ -2,7 +2,7 @@
  * What to tell the learner when a run fails: a hint saying what to do and the buttons that do it.
  * Pure (the translate function is passed in) so each kind's advice is unit-tested.
  */
-import type { RunErrorKind } from '../../engine/errors';
+import type { RunErrorKind } from '../../shared/hostProtocol';
 import type { Runtime } from '../../shared/trace';
 
 export type HintAction = 'open-settings' | 'use-node' | 'show-log' | 'open-program';

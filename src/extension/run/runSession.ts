@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isRecord } from '../../shared/guards';
 import { isRepeat, MAX_REPEAT, type OpenSourceMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
 import { findScenario, SCENARIO_IDS, validateParams, type ScenarioInfo } from '../../shared/scenarios';
 import type { Runtime, Trace } from '../../shared/trace';
@@ -57,8 +58,6 @@ interface Job {
   commandLine: string;
   failed: FailedRun;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class RunSession implements PanelBackend, vscode.Disposable {
   readonly panels: DemoPanelManager;

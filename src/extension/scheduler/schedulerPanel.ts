@@ -5,7 +5,7 @@
  * messages, and runs batches (random schedules, every reachable state).
  */
 import * as vscode from 'vscode';
-import { runSchedules, SchedulerSession } from '../../engine/scheduler';
+import { runSchedules, SchedulerSession } from '../../engine';
 import { findLevel, goalReached, type SchedulerLevel, type StateMessage } from '../../shared/scheduler';
 import { parseFromSchedulerView, type FromSchedulerView, type ToSchedulerView } from '../../shared/schedulerProtocol';
 import { buildPanelHtml } from '../panel/panelHtml';

@@ -1,10 +1,14 @@
 /**
  * Messages between the extension and the engine host process (dist/engineHost.js, started with
- * `child_process.fork`). The extension imports these types; the host checks every message it gets.
+ * `child_process.fork`). Both sides import this module; the host checks every message it gets
+ * (`parseToHost`), the extension every reply (`parseFromHost`).
  */
-import { isRepeat } from '../shared/protocol';
-import type { Runtime, Trace } from '../shared/trace';
-import type { RunErrorKind } from './errors';
+import { isNum, isRecord, isStr, optional } from './guards';
+import { isRepeat } from './protocol';
+import { isRuntime, type Runtime, type Trace } from './trace';
+
+/** How a run failed (the engine's RunError carries one). */
+export type RunErrorKind = 'bad-params' | 'runtime-missing' | 'runtime-too-old' | 'crashed' | 'timeout' | 'cancelled' | 'protocol';
 
 // ---- extension → host ----------------------------------------------------------------------------
 
@@ -75,14 +79,13 @@ export interface HostError {
 
 export type FromHost = HostProgress | HostResult | HostError;
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Ids are chosen by the extension as integers (the host answers a request it cannot read with -1). */
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 /** A path or argument the OS can take: a NUL byte would make the spawn throw. */
-const osStr = (v: unknown): v is string => typeof v === 'string' && !v.includes('\0');
-const optOsStr = (v: unknown): boolean => v === undefined || osStr(v);
-const optRuntime = (v: unknown): boolean => v === undefined || v === 'node' || v === 'python';
-const goodTimeout = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
+const osStr = (v: unknown): v is string => isStr(v) && !v.includes('\0');
+const optOsStr = (v: unknown): boolean => optional(v, osStr);
+const optRuntime = (v: unknown): boolean => optional(v, isRuntime);
+const goodTimeout = (v: unknown): boolean => optional(v, (t) => isNum(t) && t > 0);
 
 function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceRequest | undefined {
   if (!osStr(msg.file) || !msg.file || !osStr(msg.cwd) || !msg.cwd) return undefined;
@@ -103,11 +106,11 @@ function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceReq
 
 /** Checks a message received by the host: anything else is refused, never thrown on. */
 export function parseToHost(msg: unknown): ToHost | undefined {
-  if (!isObj(msg) || !isId(msg.id)) return undefined;
+  if (!isRecord(msg) || !isId(msg.id)) return undefined;
   if (msg.type === 'cancel') return { type: 'cancel', id: msg.id };
   if (msg.type === 'trace') return parseTrace(msg as Record<string, unknown> & { id: number });
-  if (msg.type !== 'run' || typeof msg.scenario !== 'string') return undefined;
-  if (msg.params !== undefined && !isObj(msg.params)) return undefined;
+  if (msg.type !== 'run' || !isStr(msg.scenario)) return undefined;
+  if (msg.params !== undefined && !isRecord(msg.params)) return undefined;
   if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optOsStr(msg.programPath) || !optOsStr(msg.extensionRoot)) return undefined;
   if (!goodTimeout(msg.timeoutMs) || !(msg.repeat === undefined || isRepeat(msg.repeat))) return undefined;
   return {
@@ -127,16 +130,16 @@ export function parseToHost(msg: unknown): ToHost | undefined {
 
 /** Checks a message received by the extension (the trace's content is checked by its reader). */
 export function parseFromHost(msg: unknown): FromHost | undefined {
-  if (!isObj(msg) || !isId(msg.id)) return undefined;
+  if (!isRecord(msg) || !isId(msg.id)) return undefined;
   switch (msg.type) {
     case 'progress':
-      return typeof msg.variant === 'string' && typeof msg.message === 'string' ? (msg as unknown as HostProgress) : undefined;
+      return isStr(msg.variant) && isStr(msg.message) ? (msg as unknown as HostProgress) : undefined;
     case 'result':
-      return isObj(msg.trace) ? (msg as unknown as HostResult) : undefined;
+      return isRecord(msg.trace) ? (msg as unknown as HostResult) : undefined;
     case 'error':
-      if (typeof msg.kind !== 'string' || typeof msg.message !== 'string') return undefined;
-      if (msg.output !== undefined && typeof msg.output !== 'string') return undefined;
-      if (msg.trace !== undefined && !isObj(msg.trace)) return undefined;
+      if (!isStr(msg.kind) || !isStr(msg.message)) return undefined;
+      if (!optional(msg.output, isStr)) return undefined;
+      if (!optional(msg.trace, isRecord)) return undefined;
       return msg as unknown as HostError;
     default:
       return undefined;
