@@ -35,6 +35,23 @@ describe('learner programs', () => {
     assert.deepEqual(await vscode.workspace.fs.readFile(copy), await vscode.workspace.fs.readFile(shipped));
   });
 
+  it('never overwrites an edited copy when the program is opened again: it asks, and keeps the edits unless told', async () => {
+    await api();
+    const copy = await vscode.commands.executeCommand<vscode.Uri | undefined>('concurrencyLab.openProgram', { scenario: 'race', language: 'python' });
+    assert.ok(copy, 'the program was copied');
+    const edited = `${new TextDecoder().decode(await vscode.workspace.fs.readFile(copy))}\n# my experiment: fewer threads\n`;
+    await vscode.workspace.fs.writeFile(copy, new TextEncoder().encode(edited));
+    // Opened again: the question waits for the learner; meanwhile nothing is written.
+    const again = vscode.commands.executeCommand<vscode.Uri | undefined>('concurrencyLab.openProgram', { scenario: 'race', language: 'python' });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(copy)), edited, 'kept while the question is open');
+    // Dismissed without an answer: the copy is opened as it is.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.equal((await again)?.toString(), copy.toString());
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(copy)), edited, 'the edits survive');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), copy.toString());
+  });
+
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
