@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     quizSeed: () => quizSeed,
     scheduler: () => {
       const panel = scheduler.panels.panel;
-      return panel && { level: panel.levelId, status: panel.lastState?.status, threads: panel.lastState?.threads.map((t) => t.name) ?? [] };
+      return panel && { level: panel.levelId, run: panel.runNumber, status: panel.lastState?.status, threads: panel.lastState?.threads.map((t) => t.name) ?? [] };
     },
   };
 }

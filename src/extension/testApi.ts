@@ -25,7 +25,7 @@ export interface LabTestApi {
   /** The walkthrough steps' context keys set in this session (`concurrencyLab.step.<section>.<action>`). */
   completedSteps(): readonly string[];
   /** The scheduler panel, when open: its level and the latest state its driver reported. */
-  scheduler(): { level: string; status?: string; threads: string[] } | undefined;
+  scheduler(): { level: string; run: number; status?: string; threads: string[] } | undefined;
   /** The seed of this learner's quiz order (see quiz/shuffle.ts), so a test can find the right choice. */
   quizSeed(): string;
 }

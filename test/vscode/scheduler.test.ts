@@ -12,6 +12,13 @@ describe('Be the Scheduler', () => {
     assert.equal(s.level, 'lost-update');
     assert.equal(s.status, 'running');
     assert.ok(s.threads.includes('MainThread') && s.threads.some((t) => t.startsWith('Thread-1')), s.threads.join(', '));
+    // The same level again, after looking at another editor: the run under way is kept.
+    const run = s.run;
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await vscode.commands.executeCommand('concurrencyLab.beTheScheduler', { level: 'lost-update' });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(lab.scheduler()?.run, run, 'not restarted');
+    assert.equal(lab.scheduler()?.status, 'running');
     // Another level in the same panel: the old driver is stopped, the new one reports.
     await vscode.commands.executeCommand('concurrencyLab.beTheScheduler', { level: 'two-locks' });
     await waitFor(() => lab.scheduler()?.level === 'two-locks' && (lab.scheduler()?.threads.some((t) => t.includes('first_a_then_b')) ?? false), 30_000, 'level 4 to start');

@@ -65,6 +65,11 @@ export class SchedulerPanel implements vscode.Disposable {
     return this.level.id;
   }
 
+  /** How many runs this panel has started (the current one's number). */
+  get runNumber(): number {
+    return this.run;
+  }
+
   /** Shows another level: the webview starts it when it is ready. */
   showLevel(level: SchedulerLevel): void {
     this.level = level;
@@ -196,12 +201,18 @@ export class SchedulerPanelManager implements vscode.Disposable {
 
   show(level: SchedulerLevel): SchedulerPanel {
     if (this.current) {
-      this.current.showLevel(level);
+      // The same level again (a link clicked twice, the palette): back to the run under way.
+      if (this.current.levelId === level.id) this.current.panel.reveal(undefined, false);
+      else this.current.showLevel(level);
       return this.current;
     }
     const panel = vscode.window.createWebviewPanel(SCHEDULER_VIEW_TYPE, vscode.l10n.t('Be the Scheduler'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
+      // A run under way lives in the webview (its log, the learner's choices so far) and in the
+      // driver process: a learner who looks at the code in another tab must come back to it, not to
+      // a restarted level. The page is small (one program, a few threads).
+      retainContextWhenHidden: true,
     });
     const view = new SchedulerPanel(panel, this.extensionUri, level, this.backend, this.extensionUri.fsPath, this.log);
     this.current = view;
