@@ -14,7 +14,7 @@ import { runScenario } from '../../src/engine/runScenario';
 import { schedstatAvailable } from '../../src/engine/sampler';
 import { variantFigures } from '../../src/shared/figures';
 import { findings } from '../../src/shared/findings';
-import type { Runtime, Trace } from '../../src/shared/trace';
+import type { Runtime, Trace, Variant } from '../../src/shared/trace';
 import { checkFinding } from '../fixtures/findingChecks';
 
 const root = findPackageRoot(__dirname)!;
@@ -30,6 +30,24 @@ function saidTruly(trace: Trace): string[] {
 
 /** Other programs used less than this many cores' worth during every variant: a quiet run. */
 const QUIET_OTHER_CORES = 0.25;
+
+/**
+ * How much of the time the two busiest work lanes (threads, workers, processes: not the main lane)
+ * were running *at the same moment*, as a share of the shorter one's running time: the lesson's
+ * "they ran on separate cores at once", read from the lanes themselves, whatever start-up cost or a
+ * noisy neighbour did to the wall time.
+ */
+function parallelShare(v: Variant): number {
+  const running = new Map<number, [number, number][]>();
+  const main = new Set(v.lanes.filter((l) => l.kind === 'main').map((l) => l.id));
+  for (const s of v.spans) if (s.state === 'running' && !main.has(s.lane)) (running.get(s.lane) ?? running.set(s.lane, []).get(s.lane)!).push([s.start, s.end]);
+  const total = (xs: [number, number][]) => xs.reduce((sum, [a, b]) => sum + (b - a), 0);
+  const [a, b] = [...running.values()].sort((x, y) => total(y) - total(x));
+  if (!a || !b) return 0;
+  let both = 0;
+  for (const [s1, e1] of a) for (const [s2, e2] of b) both += Math.max(0, Math.min(e1, e2) - Math.max(s1, s2));
+  return both / Math.min(total(a), total(b));
+}
 
 const CASES: { scenario: 'gil' | 'parallel'; runtime: Runtime }[] = [
   { scenario: 'gil', runtime: 'python' },
@@ -75,12 +93,24 @@ describe('the lesson claims, on a busy and on a quiet machine', function () {
         return;
       }
       const speedup = (id: string) => figs.find((f) => f.id === id)?.speedup ?? NaN;
+      const together = (id: string) => parallelShare(trace.variants.find((v) => v.id === id)!);
+      // The claim is that the work ran on two cores at once: most of the time the two lanes were
+      // running together, and the run was clearly faster. The wall-time ratio alone swings from
+      // 1.4× to 2.2× between runs on these shared 2-core machines (start-up is 15-20 % of the wall).
+      const parallel = (id: string) => {
+        console.log(`      ${id}: both lanes running together ${(100 * together(id)).toFixed(0)}% of the time, ${speedup(id).toFixed(2)}×`);
+        assert.ok(together(id) > 0.6, `${id}: both lanes running together ${(100 * together(id)).toFixed(0)}% of the time`);
+        assert.ok(speedup(id) > 1.2, `${id} ${speedup(id).toFixed(2)}×`);
+      };
       if (runtime === 'python') {
-        if (trace.env.gil !== false) assert.ok(speedup('threads') < 1.3, `threads ${speedup('threads').toFixed(2)}× with the GIL`);
-        assert.ok(speedup('processes') > 1.4, `processes ${speedup('processes').toFixed(2)}×`);
+        if (trace.env.gil !== false) {
+          assert.ok(speedup('threads') < 1.3, `threads ${speedup('threads').toFixed(2)}× with the GIL`);
+          // The same measure tells the GIL's turn-taking apart: threads are rarely running together.
+          assert.ok(together('threads') < 0.6, `threads running together ${(100 * together('threads')).toFixed(0)}% of the time with the GIL`);
+        }
+        parallel('processes');
       } else {
-        // Node workers pay a measured start-up of 15-20 % of the wall (see the breakdown), so 2× is out of reach.
-        assert.ok(speedup('workers') > 1.4, `workers ${speedup('workers').toFixed(2)}×`);
+        parallel('workers');
       }
       assert.ok(trace.calibration, 'the work was sized to this machine');
     });

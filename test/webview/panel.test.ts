@@ -670,6 +670,8 @@ describe('demo panel webview (Chromium)', function () {
         el.dispatchEvent(new Event('change'));
       });
       await p.page.click('#clab-predict summary');
+      // The picker is filled when the details open (a toggle event): on a busy machine that is later.
+      await p.page.locator('#clab-predict-no-lock vscode-option').nth(2).waitFor({ state: 'attached' });
       const options = await p.page.locator('#clab-predict-no-lock vscode-option').allTextContents();
       if (theme !== 'zh-cn') {
         assert.deepEqual(options, ['No prediction', 'exactly 100', 'less than 100']);
