@@ -467,9 +467,10 @@ const ROWS: Row[] = [
         p.expectEachShare(threads, 'running', { atMost: 0.75 });
         // so the two are never running at once: the kernel's tick (4 ms) and the order within one
         // sampling interval (unknown, running drawn first) allow short overlaps — longer when a busy
-        // machine delays the 4 ms readings — never a long one
+        // machine delays the 4 ms readings (48 ms seen once on 3.13 during a CI run) — never a long
+        // one: without a GIL the two overlap for the whole phase, hundreds of ms
         const longest = Math.max(0, ...p.overlaps(threads[0], threads[1], 'running').map((o) => o.end - o.start));
-        assert.ok(longest <= 40_000, `both countdown threads running at once for ${(longest / 1000).toFixed(0)} ms in a row: ${threads.map((t) => p.describe(t)).join(' | ')} (${p.saved})`);
+        assert.ok(longest <= 80_000, `both countdown threads running at once for ${(longest / 1000).toFixed(0)} ms in a row: ${threads.map((t) => p.describe(t)).join(' | ')} (${p.saved})`);
         // and together they keep at most one core busy over the threaded phase
         const phase = Math.max(...threads.map((t) => p.lastEnd(t))) - Math.min(...threads.map((t) => p.firstStart(t)));
         const running = threads.reduce((sum, t) => sum + (p.totals(t).get('running') ?? 0), 0);
