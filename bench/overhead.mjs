@@ -11,7 +11,12 @@ const FLOOD_REPS = 3;
 
 const cpuOf = (out) => Number(/^bench-cpu-ms ([\d.]+)/m.exec(out)?.[1]);
 
-/** The plain run prints its own wall time, e.g. `Sequential: 1.234 s` (Python), `  sequential: 1.234 s` (Node). */
+/** The program's own wall time as it prints it, e.g. `Sequential: 1.234 s` (Python), `  sequential: 1.234 s` (Node). */
+const ownWallOf = (out) => {
+  const m = /^\s*sequential: ([\d.]+) s/im.exec(out);
+  return m ? Number(m[1]) * 1000 : NaN;
+};
+
 function plainRun(cmd) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, env: { ...process.env, ...cmd.env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -19,8 +24,8 @@ function plainRun(cmd) {
     child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
     child.on('error', reject);
     child.on('close', () => {
-      const m = /^\s*sequential: ([\d.]+) s/im.exec(out);
-      if (m) resolve({ wallMs: Number(m[1]) * 1000, cpuMs: cpuOf(out) });
+      const wallMs = ownWallOf(out);
+      if (Number.isFinite(wallMs)) resolve({ wallMs, cpuMs: cpuOf(out) });
       else reject(new Error(`no time in the plain run's output:\n${out}`));
     });
   });
@@ -43,7 +48,11 @@ async function overheadRows(lib, runtime) {
   for (let i = 0; i < REPS; i++) {
     const r = await lib.runProgram({ command: cmd, fallback: { id: 'sequential', title: 'Sequential' }, timeoutMs: 120_000 });
     if (r.status !== 'ok') throw new Error(`traced ${runtime} gil run: ${r.status}\n${r.output}`);
-    traced.wall.push(r.variants[0].wallUs / 1000);
+    // The same figure as the plain run's: the program's own. (The variant's wall of a program that
+    // announces no variants is spawn to exit, the rusage wrapper's and interpreter's start-up included.)
+    const wallMs = ownWallOf(r.output);
+    if (!Number.isFinite(wallMs)) throw new Error(`no time in the traced run's output:\n${r.output}`);
+    traced.wall.push(wallMs);
     traced.cpu.push(cpuOf(r.output));
     const p = await plainRun(cmd);
     plain.wall.push(p.wallMs);

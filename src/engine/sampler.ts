@@ -28,6 +28,14 @@ const OFF_CPU_READ_NS = 1_000_000;
 
 export const SAMPLE_INTERVAL_MS = 4;
 
+/**
+ * A state change within this long of the thread's last reading takes none. Tracers send their events
+ * in batches (Python every 50 ms at most), so a busy lane's changes arrive hundreds at a time: readings
+ * µs apart carry no news, and a queue ping-pong's ~50 k changes a second at 5–9 µs a read would keep
+ * the engine a quarter of a core busy beside the program.
+ */
+const MIN_EVENT_READ_GAP_NS = 1_000_000;
+
 interface TrackedThread {
   fd: number;
   /** `…/syscall`, opened on first need; -1 when it cannot be read (another user's process). */
@@ -87,7 +95,8 @@ export class SchedSampler {
   setActive(key: string, active: boolean): void {
     const th = this.threads.get(key);
     if (!th) return;
-    this.sample(key);
+    const last = th.samples[th.samples.length - 1];
+    if (!last || engineNowNs() - last.t >= MIN_EVENT_READ_GAP_NS) this.sample(key);
     th.active = active;
     if (active) this.ensureTimer();
   }

@@ -34,6 +34,20 @@ describe('engine schedstat sampler', () => {
     const processShare = (cpu.user + cpu.system) / wallUs;
     console.log(`      sampler: ${lanes} lanes, ${sampler.stats.reads} reads in 1 s; own busy time ${(sampler.overhead() * 100).toFixed(2)} % of a core; whole test process ${(processShare * 100).toFixed(1)} % of a core`);
   });
+
+  (schedstatAvailable() ? it : it.skip)('reads a lane once for a batch of state changes that arrive together', () => {
+    const sampler = new SchedSampler();
+    sampler.track('me', process.pid, process.pid, false);
+    const before = sampler.stats.reads;
+    const t0 = process.hrtime.bigint();
+    // a tracer's batch: a thousand changes handled back to back
+    for (let i = 0; i < 1000; i++) sampler.setActive('me', i % 2 === 0);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const reads = sampler.stats.reads - before;
+    sampler.untrack('me');
+    assert.ok(reads <= 1 + Math.ceil(ms), `${reads} reads for 1000 changes in ${ms.toFixed(2)} ms: at most one a millisecond`);
+    assert.ok(sampler.samples('me')!.length >= 2, 'tracked and untracked: read at both');
+  });
 });
 
 describe('chrome trace export', () => {

@@ -296,7 +296,7 @@ if (isMainThread) {
     assert.ok(onLane(run, main, 'mark').some((m) => m.m === 'join' && m.note === 'brief'));
   });
 
-  it('gives a forked Node child its own lane (kind process) and a sync child call a join-wait', async () => {
+  it('gives a forked Node child its own lane (kind process) and a sync child call an io wait', async () => {
     const file = write(
       'forker.cjs',
       `const { fork, execFileSync } = require('node:child_process');
@@ -329,8 +329,8 @@ if (process.argv[2] === 'child') {
     assert.equal(child.where, 'forker.cjs:9', 'where the parent forked it');
     assert.equal(run.connections.length, 3, 'one connection per process');
     // The parent waited in execFileSync while the sync child lived.
-    const syncWait = intervals(run, main).find(([s, , , e]) => s === 'join-wait' && e?.note === 'execFileSync');
-    assert.ok(syncWait, 'execFileSync is a join-wait');
+    const syncWait = intervals(run, main).find(([s, , , e]) => s === 'io' && e?.note === 'execFileSync');
+    assert.ok(syncWait, 'execFileSync is an io wait, as Python\'s Popen.wait');
     assert.match(String(syncWait[3]?.obj), /^child process \(.*node.* -e /);
     assert.equal(syncWait[3]?.where, 'forker.cjs:8');
     const [, , syncEnd] = intervals(run, syncChild).at(-1)!;

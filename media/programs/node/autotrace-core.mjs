@@ -742,8 +742,9 @@ function patchChildProcess() {
       const spawnInfo = call === args && where ? stringify({ where }) : '';
       if (spawnInfo) process.env[ENV_SPAWN] = spawnInfo;
       try {
-        // The thread waits for the child to end (its output is collected on the way): a join.
-        return blocking('join-wait', { obj: `child process (${command.slice(0, 120)})`, note: name }, () => Reflect.apply(orig, this, call));
+        // Running a command and collecting its output, as Python's subprocess waits: 'io' (awaiting
+        // a forked child's or Worker's exit stays 'join-wait', as Process.join / Thread.join do).
+        return blocking('io', { obj: `child process (${command.slice(0, 120)})`, note: name }, () => Reflect.apply(orig, this, call));
       } finally {
         if (spawnInfo) delete process.env[ENV_SPAWN];
       }

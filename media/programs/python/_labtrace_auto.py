@@ -366,19 +366,43 @@ def _cur():
     return lane
 
 
+# The thread CPU clock (`c`) is the engine's fallback for a thread it has no kernel readings of. On
+# Linux it reads each thread's schedstat from the thread's `lane` event on, which arrives within a batch
+# (50 ms): only a lane's first events need `c` (one that ends sooner is never read). Later the clock
+# would cost a system call per event (~1-3 µs, a third of a state event) for nothing.
+_KERNEL_READS = sys.platform.startswith('linux') and os.path.exists('/proc/%d/task/%d/schedstat' % (os.getpid(), os.getpid()))
+_C_GRACE_NS = 250_000_000
+
+
 def _state(lane, s, note=None, where=None, obj=None, holder=None):
-    line = '{"k":"state","lane":"%s","s":"%s","t":%d' % (lane.key, s, _now())
-    if lane.kind != 'task':
-        line += ',"c":%d' % _tcpu()
-    if note:
-        line += ',"note":' + _q(note)
-    if where:
-        line += ',"where":' + _q(where)
-    if obj:
-        line += ',"obj":' + _q(obj)
-    if holder:
-        line += ',"holder":"%s"' % holder
-    _emit(line + '}\n')
+    t = _now()
+    if lane.kind == 'task' or (_KERNEL_READS and t - lane.t > _C_GRACE_NS):
+        line = '{"k":"state","lane":"%s","s":"%s","t":%d' % (lane.key, s, t)
+    else:
+        line = '{"k":"state","lane":"%s","s":"%s","t":%d,"c":%d' % (lane.key, s, t, _tcpu())
+    if note or where or obj or holder:
+        # A program waits at a few places over and over: their JSON tail is made once.
+        key = (note, where, obj, holder)
+        tail = _tails.get(key)
+        if tail is None:
+            tail = ''
+            if note:
+                tail += ',"note":' + _q(note)
+            if where:
+                tail += ',"where":' + _q(where)
+            if obj:
+                tail += ',"obj":' + _q(obj)
+            if holder:
+                tail += ',"holder":"%s"' % holder
+            tail += '}\n'
+            if len(_tails) < 4096:
+                _tails[key] = tail
+        _emit(line + tail)
+    else:
+        _emit(line + '}\n')
+
+
+_tails = {}  # (note, where, obj, holder) -> the end of a state event
 
 
 def _caller(depth):
@@ -506,9 +530,10 @@ def _holder(lock):
     return lane.key if lane is not None else None
 
 
-class _TracedLock:
-    """A program's threading.Lock(): the same lock, which reports contended waits and who holds it.
-    Uncontended it costs one extra Python call per acquire (release is the lock's own method)."""
+class _TracedBase:
+    """A program's lock: the same lock, which reports contended waits and who holds it. Uncontended it
+    costs one extra Python call per acquire; release is the lock's own C method (and so is a Lock's
+    __exit__, below). `_owner` is the thread that took it last: while the lock is held, its holder."""
     __slots__ = ('_lk', '_a', 'release', '_owner', '_obj', '__weakref__')
 
     def __init__(self, lock, obj):
@@ -531,24 +556,23 @@ class _TracedLock:
             return True
         return self._contended(True, -1)
 
-    def __exit__(self, t, v, tb):
-        # Forget the owner before letting go (after, a new owner may already have set itself): a
-        # thread that releases and contends again must not be named as holding what it waits for.
-        # An explicit release() is the lock's own C method (speed), so after one the owner is stale
-        # until the next acquire; `with` is what nearly every program uses.
-        self._owner = None
-        self.release()
-
     def _contended(self, blocking, timeout):
         lane = _cur()
         if lane is None or lane.waiting:
             got = self._a(blocking, timeout)
         else:
-            if self._owner is None and blocking:
-                # Handed over but its new owner has not run since (this thread kept the GIL): let it
-                # run and say who it is. This thread was about to wait for the lock anyway.
-                _sleep(0)
-            _begin(lane, 'lock-wait', None, self._obj, _holder(self), self)
+            # Releasing does not clear `_owner` (C speed), so a lock just handed over still names its
+            # last owner until the new one, which took it and lost the GIL before noting itself, runs
+            # again: let it run first. This thread was about to wait for the lock anyway, and when
+            # the lock was let go meanwhile it takes it without waiting.
+            _sleep(0)
+            if self._a(False):
+                self._owner = _ident()
+                return True
+            holder = _holder(self)
+            if holder is not None and holder == lane.key:
+                holder = None  # stale (it let go and waits again), or a self-deadlock: the dump says
+            _begin(lane, 'lock-wait', None, self._obj, holder, self)
             try:
                 got = self._a(blocking, timeout)
             finally:
@@ -573,7 +597,17 @@ class _TracedLock:
         return repr(self._lk)
 
 
-class _TracedRLock(_TracedLock):
+class _TracedLock(_TracedBase):
+    """A program's threading.Lock(). Its __exit__ is the lock's own, kept in a slot: a slot is a C
+    descriptor, so leaving a `with` block (which looks __exit__ up on the type) runs no Python code."""
+    __slots__ = ('__exit__',)
+
+    def __init__(self, lock, obj):
+        _TracedBase.__init__(self, lock, obj)
+        self.__exit__ = lock.__exit__
+
+
+class _TracedRLock(_TracedBase):
     """A program's threading.RLock(), with what Condition needs (_is_owned, _release_save…)."""
     __slots__ = ()
 
@@ -607,7 +641,7 @@ class _LockType(type):
     """threading.Lock on 3.13+, where it is a type: traced and plain locks are both instances."""
 
     def __instancecheck__(cls, obj):
-        return isinstance(obj, (_RawLockType, _TracedLock)) and not isinstance(obj, _TracedRLock)
+        return isinstance(obj, (_RawLockType, _TracedLock))
 
 
 def _hook_locks():

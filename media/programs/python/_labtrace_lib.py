@@ -235,6 +235,10 @@ class _Feed:
                 note = None
             if note:
                 _mark(lane, 'task', note)
+                if lane.kind == 'process':
+                    # a pool's worker process is terminated (SIGTERM) when the pool closes, maybe
+                    # before the flusher's next round: its task marks go out at once
+                    _flush()
 
     def __getattr__(self, name):
         if name in ('_q', '_describe'):
