@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { measureActivation } from './activation.mjs';
 import { ROOT, load1, productionSnapshot, run } from './common.mjs';
 import { measureEndToEnd } from './e2e.mjs';
+import { measureEditor } from './editor.mjs';
 import { measureFidelity } from './fidelity.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measureOutput } from './render-output.mjs';
@@ -31,6 +32,7 @@ const sections = [
   ['trace', measureTrace],
   ['fidelity', measureFidelity],
   ['end-to-end', measureEndToEnd],
+  ['editor', () => measureEditor(dist)],
   ['chart', measureRender],
   ['output', measureOutput],
   ['scheduler', measureScheduler],

@@ -130,7 +130,7 @@ export async function measureOutputRaw() {
   try {
     const base = largeTrace(1_000);
     const panel = await harness.open({ width: 1200, height: 900 });
-    await panel.send({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true, runs: [] });
+    await panel.send({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true });
     const without = await firstPaints(panel, base);
     const withLines = await firstPaints(panel, withOutput(base));
     const domRows = await panel.page.evaluate(() => document.querySelectorAll('.output-line').length);

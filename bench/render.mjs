@@ -34,7 +34,7 @@ try {
     const trace = largeTrace(size);
     const spans = trace.variants.reduce((n, v) => n + v.spans.length, 0);
     const panel = await harness.open({ width: 1200, height: 900 });
-    await panel.send({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true, runs: [] });
+    await panel.send({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true });
     await panel.page.evaluate((t) => (window.__benchTrace = t), trace);
     const paints = [];
     for (let i = 0; i < PAINT_RUNS; i++) {

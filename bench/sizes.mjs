@@ -22,8 +22,7 @@ const lastLine = (r) => ((r.stdout + r.stderr).trim().split('\n').filter(Boolean
  * tests at any moment by other jobs. If the manifest names a string package.nls.json lacks (vsce
  * refuses it), the gap is filled with the key name and the row says so.
  */
-async function vsixSize(distDir) {
-  const out = join(OUT, 'x.vsix');
+export async function vsixSize(distDir, out = join(OUT, 'x.vsix')) {
   rmSync(out, { force: true });
   const missing = missingNlsKeys();
   const dir = mkdtempSync(join(tmpdir(), 'clab-vsix-'));

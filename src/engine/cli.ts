@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { toChromeTrace } from '../shared/chromeTrace';
+import { formatMessage, progressText } from '../shared/progress';
 import { SCENARIOS } from '../shared/scenarios';
 import type { Trace } from '../shared/trace';
 import { CliArgError, parseCliArgs, USAGE, type CliCommand } from './cliArgs';
@@ -119,7 +120,10 @@ async function run(cmd: Extract<CliCommand, { cmd: 'run' }>): Promise<number> {
       timeoutMs: cmd.timeoutMs,
       repeat: cmd.repeat,
       signal: abort.signal,
-      onProgress: (p) => process.stderr.write(p.variant ? `running ${p.message}…\n` : `note: ${p.message}\n`),
+      onProgress: (p, variant) => {
+        const text = progressText(p, formatMessage, (id) => variant?.title ?? id);
+        process.stderr.write(p.kind === 'variant' ? `running ${text}…\n` : `note: ${text}\n`);
+      },
     });
     const written = cmd.traceFile ? tryWriteTrace(cmd.traceFile, trace) : true;
     if (cmd.json) {

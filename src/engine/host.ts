@@ -5,9 +5,11 @@
  * editor closed, the extension deactivated) it stops every run it started and exits.
  */
 import { RunError } from './errors';
+import { trustCheckedPython } from './python/findPython';
 import { parseToHost, type FromHost, type HostRunRequest, type HostTraceRequest } from '../shared/hostProtocol';
 import { runScenario } from './runScenario';
 import { traceProgram } from './traceProgram';
+import type { RunProgress } from '../shared/progress';
 import type { Trace } from '../shared/trace';
 
 /** Longest wait for the runs to stop their process trees before exiting anyway. */
@@ -22,7 +24,10 @@ function send(msg: FromHost): void {
 /** What a request asks the engine for: a scenario's variants, or one program traced as it is. */
 function job(req: HostRunRequest | HostTraceRequest, signal: AbortSignal): Promise<Trace> {
   const { runtime, pythonPath, timeoutMs, extensionRoot } = req;
-  if (req.type === 'trace') return traceProgram(req.file, req.args, { runtime, pythonPath, timeoutMs, extensionRoot, cwd: req.cwd, signal });
+  // The extension checked this interpreter already (once per setting); a fresh host need not again.
+  if (pythonPath && req.pythonVersion) trustCheckedPython(pythonPath, req.pythonVersion);
+  const onProgress = (progress: RunProgress) => send({ type: 'progress', id: req.id, progress });
+  if (req.type === 'trace') return traceProgram(req.file, req.args, { runtime, pythonPath, timeoutMs, extensionRoot, cwd: req.cwd, signal, onProgress });
   return runScenario(req.scenario, req.params, {
     runtime,
     pythonPath,
@@ -31,7 +36,7 @@ function job(req: HostRunRequest | HostTraceRequest, signal: AbortSignal): Promi
     repeat: req.repeat,
     extensionRoot,
     signal,
-    onProgress: (p) => send({ type: 'progress', id: req.id, ...p }),
+    onProgress,
   });
 }
 

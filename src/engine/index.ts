@@ -1,6 +1,7 @@
 /** The engine's public face: what the extension host process, the CLI and the tests import. */
-export { runScenario, DEFAULT_TIMEOUT_MS } from './runScenario';
-export type { RunScenarioOptions, RunProgress } from './runScenario';
+export { runScenario } from './runScenario';
+export type { RunScenarioOptions } from './runScenario';
+export { killProcessTree } from './processTree';
 export { RunError } from './errors';
 export type { RunErrorKind } from './errors';
 export { createRuntime } from './runtimes';

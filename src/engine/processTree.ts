@@ -6,7 +6,7 @@
  * *said* it belongs to the run: on Linux the marker is checked in `/proc/<pid>/environ`.
  * POSIX: SIGTERM to the group, SIGKILL after a grace period. Windows: `taskkill /T /F`.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { engineNowNs } from './clock';
 import type { ProgramCommand } from './runtime';
@@ -165,4 +165,62 @@ export class ProcessTree {
     this.sweep();
     if (this.groupAlive() || [...this.adopted].some(isAlive)) this.signalAll('SIGKILL');
   }
+}
+
+/** Parent pid of every live process: from /proc on Linux, else (macOS) from `ps`. */
+async function parentPids(): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
+  if (process.platform === 'linux') {
+    for (const entry of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // The command name (2nd field) may hold spaces and parentheses: parse after its last ')'.
+        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // The process ended while we listed it.
+      }
+    }
+    return parents;
+  }
+  const stdout = await new Promise<string>((resolve) => execFile('ps', ['-A', '-o', 'pid=,ppid='], (err, out) => resolve(err ? '' : out)));
+  for (const line of stdout.split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (Number.isInteger(pid) && Number.isInteger(ppid)) parents.set(pid, ppid);
+  }
+  return parents;
+}
+
+/** Every descendant of `root` (children first-level first), given a pid → parent map. */
+export function descendantsOf(root: number, parents: ReadonlyMap<number, number>): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of parents) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const found: number[] = [];
+  const seen = new Set<number>([root]);
+  for (const queue = [root]; queue.length; ) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * Kills `pid` (the extension's engine host) and all its descendants at once. On POSIX the tree is
+ * listed first, so re-parenting cannot hide grandchildren, and the group is killed too, which
+ * catches anything started between listing and killing.
+ */
+export async function killProcessTree(pid: number | undefined): Promise<void> {
+  // A child that never started has no pid; and kill(-1) would signal every process we may signal.
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 1) return;
+  if (isWindows) {
+    await new Promise<void>((resolve) => execFile('taskkill', ['/pid', String(pid), '/T', '/F'], () => resolve()));
+    return;
+  }
+  const tree = [pid, ...descendantsOf(pid, await parentPids())];
+  // The host is forked as a group leader (detached), so -pid names its whole group.
+  signal(-pid, 'SIGKILL');
+  tree.forEach((p) => signal(p, 'SIGKILL'));
 }

@@ -167,6 +167,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
   });
   const measured = built.variants.at(-1);
   if (measured && otherCpuUs !== undefined) measured.otherCpuUs = otherCpuUs;
+  if (measured && !tree.spawnError) measured.aliveUs = Math.round((exit.at - startAt) / 1000);
   return {
     status,
     variants: built.variants,

@@ -18,21 +18,16 @@ import { runProgram, type ProgramRunResult } from './runProgram';
 import type { ProgramRuntime, RuntimeInfo } from './runtime';
 import { createRuntime } from './runtimes';
 import { programArgs, variantsFor, type VariantSpec } from '../shared/variants';
-
-export const DEFAULT_TIMEOUT_MS = 60_000;
-
-export interface RunProgress {
-  /** The variant starting; '' for a note about the run itself (e.g. the fallback from Python to Node). */
-  variant: string;
-  message: string;
-}
+import type { RunProgress } from '../shared/progress';
+import { DEFAULT_TIMEOUT_MS, pickRuntime } from '../shared/runDefaults';
 
 export interface RunScenarioOptions {
   /** Unset = automatic: Python when an interpreter is found, else Node (reported by onProgress). */
   runtime?: Runtime;
   signal?: AbortSignal;
-  onProgress?: (p: RunProgress) => void;
-  /** Per program run (one variant); default 60 s. */
+  /** `variant` is the spec starting (its English title is the CLI's). */
+  onProgress?: (p: RunProgress, variant?: VariantSpec) => void;
+  /** Per program run (one variant); default DEFAULT_TIMEOUT_MS. */
   timeoutMs?: number;
   pythonPath?: string;
   /** A learner's edited copy of the program, run instead of the shipped one. */
@@ -54,16 +49,11 @@ function medianRun(runs: Variant[]): Variant {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** The runtime tried when none is named; a missing Python falls back to Node (chooseRuntime). */
-const FIRST_RUNTIME: Runtime = 'python';
-
-function checkRequest(id: string, params: Record<string, unknown>, runtime: Runtime): { scenario: ScenarioInfo; params: ScenarioParams } {
+function checkRequest(id: string, params: Record<string, unknown>): { scenario: ScenarioInfo; params: ScenarioParams } {
   const scenario = findScenario(id);
   if (!scenario) throw new RunError('bad-params', `unknown scenario "${id}" (known: ${SCENARIO_IDS.join(', ')})`);
   const checked = validateParams(scenario, params);
-  const problems = checked.ok ? [] : [...checked.errors];
-  if (!scenario.runtimes.includes(runtime)) problems.push(`scenario "${id}" has no ${runtime} program`);
-  if (!checked.ok || problems.length) throw new RunError('bad-params', problems.join('; '));
+  if (!checked.ok) throw new RunError('bad-params', checked.errors.join('; '));
   return { scenario, params: checked.params };
 }
 
@@ -91,9 +81,9 @@ async function prepareRuntime(rt: ProgramRuntime, signal?: AbortSignal): Promise
   return rt.prepare(signal);
 }
 
-/** Prepares the requested runtime; in automatic mode falls back from a missing Python to Node. */
+/** Prepares the requested runtime; unset, `auto` (pickRuntime) with a missing Python runs Node. */
 async function chooseRuntime(root: string, opts: RunScenarioOptions): Promise<{ runtimeId: Runtime; rt: ProgramRuntime; info: RuntimeInfo }> {
-  const runtimeId = opts.runtime ?? FIRST_RUNTIME;
+  const runtimeId = pickRuntime(opts.runtime ?? 'auto', true);
   const rt = createRuntime(runtimeId, { extensionRoot: root, pythonPath: opts.pythonPath });
   try {
     return { runtimeId, rt, info: await prepareRuntime(rt, opts.signal) };
@@ -101,17 +91,17 @@ async function chooseRuntime(root: string, opts: RunScenarioOptions): Promise<{ 
     const missing = e instanceof RunError && (e.kind === 'runtime-missing' || e.kind === 'runtime-too-old');
     // An interpreter the learner named that does not work is an error to fix, never a quiet switch.
     if (opts.runtime !== undefined || opts.pythonPath || runtimeId === 'node' || !missing) throw e;
-    opts.onProgress?.({ variant: '', message: `${e.message} — running the Node programs instead` });
-    return chooseRuntime(root, { ...opts, runtime: 'node' });
+    opts.onProgress?.({ kind: 'note', note: 'node-fallback', args: [e.message] });
+    return chooseRuntime(root, { ...opts, runtime: pickRuntime('auto', false) });
   }
 }
 
 export async function runScenario(id: string, params: Record<string, unknown>, opts: RunScenarioOptions = {}): Promise<Trace> {
-  checkRequest(id, params, opts.runtime ?? FIRST_RUNTIME);
+  const request = checkRequest(id, params);
   const root = opts.extensionRoot ?? findPackageRoot();
   if (!root) throw new RunError('runtime-missing', 'cannot find the concurrency-lab package folder (media/programs)');
   const { runtimeId, rt, info } = await chooseRuntime(root, opts);
-  const request = checkRequest(id, params, runtimeId);
+  if (!request.scenario.runtimes.includes(runtimeId)) throw new RunError('bad-params', `scenario "${id}" has no ${runtimeId} program`);
   // A relative path is the caller's, resolved before the program runs from its own folder.
   const program = opts.programPath !== undefined ? path.resolve(opts.programPath) : rt.programPath(request.scenario.id);
   if (!fs.existsSync(program)) throw new RunError('crashed', `the program file was not found: ${program}`);
@@ -135,7 +125,7 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
     const calibration = await calibrate(
       key,
       () => {
-        opts.onProgress?.({ variant: '', message: 'sizing the work to this machine (once per interpreter)' });
+        opts.onProgress?.({ kind: 'note', note: 'sizing-work', args: [] });
         return measureTask(info, program, opts.signal);
       },
       undefined,
@@ -151,9 +141,9 @@ export async function runScenario(id: string, params: Record<string, unknown>, o
   const order = Array.from({ length: repeat }, (_, r) => specs.map((spec, i) => ({ spec, i, r }))).flat();
   for (const { spec, i, r } of order) {
     if (opts.signal?.aborted) throw new RunError('cancelled', 'cancelled', trace);
-    const round = repeat > 1 ? `, run ${r + 1} of ${repeat}` : '';
-    opts.onProgress?.({ variant: spec.id, message: `${spec.title} (${i + 1}/${specs.length}${round})` });
     const command = rt.command(info, program, programArgs(spec.id, programParams, request.scenario.params));
+    const round = repeat > 1 ? { round: r + 1, rounds: repeat } : {};
+    opts.onProgress?.({ kind: 'variant', variant: spec.id, index: i + 1, count: specs.length, ...round, argv: [command.command, ...command.args] }, spec);
     const result = await runProgram({ command, fallback: spec, timeoutMs, signal: opts.signal });
     // A plain program says its result in its output; the catalogue says how to read it.
     const printed = readOutcome(request.scenario, request.params, result.variants.at(-1)?.output?.filter((o) => o.stream === 'stdout').map((o) => o.text).join('') ?? '');

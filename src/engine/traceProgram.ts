@@ -14,7 +14,8 @@ import { checkTrace } from '../shared/traceCheck';
 import { RunError } from './errors';
 import { findPackageRoot } from './packageRoot';
 import { runProgram, type ProgramRunResult } from './runProgram';
-import { DEFAULT_TIMEOUT_MS } from './runScenario';
+import type { RunProgress } from '../shared/progress';
+import { DEFAULT_TIMEOUT_MS } from '../shared/runDefaults';
 import { createRuntime } from './runtimes';
 
 export interface TraceProgramOptions {
@@ -28,6 +29,8 @@ export interface TraceProgramOptions {
   onOutput?: (stream: OutputStream, text: string) => void;
   extensionRoot?: string;
   onProgramDone?: (r: ProgramRunResult) => void;
+  /** The program starting, with the command as spawned (the extension's log shows it). */
+  onProgress?: (p: RunProgress) => void;
 }
 
 const BY_EXTENSION: Record<string, Runtime> = { '.py': 'python', '.pyw': 'python', '.mjs': 'node', '.js': 'node', '.cjs': 'node' };
@@ -55,8 +58,10 @@ export async function traceProgram(file: string, args: string[], opts: TraceProg
   const info = await rt.prepare(opts.signal);
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const command = rt.traceCommand(info, file, args, cwd);
+  opts.onProgress?.({ kind: 'variant', variant: 'program', index: 1, count: 1, argv: [command.command, ...command.args] });
   const result = await runProgram({
-    command: rt.traceCommand(info, file, args, cwd),
+    command,
     fallback: { id: 'program', title: path.basename(absolute) },
     timeoutMs,
     signal: opts.signal,

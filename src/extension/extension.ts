@@ -3,7 +3,6 @@
  * is spawned until a run starts, and everything created is owned by `context.subscriptions`.
  */
 import * as vscode from 'vscode';
-import { toChromeTrace } from '../shared/chromeTrace';
 import { registerOpenLesson } from './commands/openLesson';
 import { ProgramCommands } from './commands/programs';
 import { registerRunDemo } from './commands/runDemo';
@@ -13,7 +12,7 @@ import { QUIZ_QUESTIONS } from './quiz/questions';
 import { QuizCommand } from './quiz/quizCommand';
 import { newQuizSeed } from './quiz/shuffle';
 import { PythonLocator, engineFindPython, preferPythonExtension } from './run/pythonLocator';
-import { pythonExtensionInterpreter } from './run/pythonExtension';
+import { onDidChangePythonExtensionInterpreter, pythonExtensionInterpreter, stopFollowingPythonExtension } from './run/pythonExtension';
 import { RunController } from './run/runController';
 import { RunSession } from './run/runSession';
 import { SchedulerCommand } from './scheduler/schedulerCommand';
@@ -30,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
   const python = new PythonLocator(preferPythonExtension(engineFindPython, pythonExtensionInterpreter));
   // Walkthrough steps complete on their own context keys (`onContext:` in package.json).
   const progress = new LessonProgress(context.globalState, (key) => vscode.commands.executeCommand('setContext', key, true));
-  const session = new RunSession(context, controller, settings, python, progress, log, toChromeTrace);
+  const session = new RunSession(context, controller, settings, python, progress, log);
   const programs = new ProgramCommands(context, session, progress, log);
   const scheduler = new SchedulerCommand(context, settings, python, progress, log);
 
@@ -55,6 +54,9 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
       if (e.affectsConfiguration('concurrencyLab.raceLock')) void progress.record('race-conditions', 'changed');
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => python.reset()),
+    // The interpreter picked in the Python extension is the one used when the setting is empty.
+    onDidChangePythonExtensionInterpreter(() => python.reset()),
+    { dispose: stopFollowingPythonExtension },
     { dispose: () => process.removeListener('exit', killOnExit) },
   );
   log.info(`Concurrency Lab activated (VS Code ${vscode.version}, ${vscode.env.language})`);
@@ -66,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): LabTestApi {
     lastTraceSpec: () => session.lastTraceSpec,
     isPanelOpen: () => session.panels.panel !== undefined,
     isPanelReady: () => session.panels.panel?.isReady ?? false,
-    keptRuns: () => session.history,
+    openSource: (message) => session.openSource(message),
     settingProblems: () => settings.read().problems,
     progressOf: (section) => progress.of(section),
     completedSteps: () => progress.completedSteps(),

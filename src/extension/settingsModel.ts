@@ -4,6 +4,7 @@
  * A bad value never crashes a run: it is reported as a problem and the default is used instead.
  */
 import { oneOf } from '../shared/guards';
+import { DEFAULT_TIMEOUT_SECONDS } from '../shared/runDefaults';
 import { isLockMode, PARAM_LIMITS, type LockMode, type ParamLimit } from '../shared/scenarios';
 import { RUNTIMES } from '../shared/trace';
 
@@ -39,7 +40,6 @@ export interface InspectedValue {
 }
 
 export const TIMEOUT_LIMITS: ParamLimit = { min: 5, max: 600, integer: true };
-export const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /**
  * The pythonPath to use. A workspace can name any executable in its settings, and running it is

@@ -1,4 +1,5 @@
 /** What `activate()` returns: a small window for the extension-host tests, not a public API. */
+import type { OpenSourceMessage } from '../shared/protocol';
 import type { SectionId } from '../shared/scenarios';
 import type { Trace } from '../shared/trace';
 import type { SectionProgress } from './lessonProgress';
@@ -17,7 +18,8 @@ export interface LabTestApi {
   isPanelOpen(): boolean;
   /** Whether the open panel's webview has said `ready` and received `init`. */
   isPanelReady(): boolean;
-  keptRuns(): readonly Trace[];
+  /** As if the panel asked to open a run's code (the message already checked). */
+  openSource(message: OpenSourceMessage): Promise<void>;
   /** Problems with the current settings values, as the runs would see them. */
   settingProblems(): SettingProblem[];
   /** The learner's recorded progress in one lesson section. */

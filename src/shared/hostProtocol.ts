@@ -4,6 +4,7 @@
  * (`parseToHost`), the extension every reply (`parseFromHost`).
  */
 import { isNum, isRecord, isStr, optional } from './guards';
+import { isRunProgress, type RunProgress } from './progress';
 import { isRepeat } from './protocol';
 import { isRuntime, type Runtime, type Trace } from './trace';
 
@@ -20,6 +21,9 @@ export interface HostRunRequest {
   params: Record<string, unknown>;
   runtime?: Runtime;
   pythonPath?: string;
+  /** The version the extension found at `pythonPath` (its own check, once per setting): the host
+   *  then trusts it instead of probing the interpreter again. */
+  pythonVersion?: string;
   programPath?: string;
   /** Per program run. */
   timeoutMs?: number;
@@ -40,6 +44,8 @@ export interface HostTraceRequest {
   cwd: string;
   runtime?: Runtime;
   pythonPath?: string;
+  /** As in HostRunRequest. */
+  pythonVersion?: string;
   timeoutMs?: number;
   extensionRoot?: string;
 }
@@ -57,8 +63,7 @@ export type ToHost = HostRunRequest | HostTraceRequest | HostCancelRequest;
 export interface HostProgress {
   type: 'progress';
   id: number;
-  variant: string;
-  message: string;
+  progress: RunProgress;
 }
 
 export interface HostResult {
@@ -86,11 +91,12 @@ const osStr = (v: unknown): v is string => isStr(v) && !v.includes('\0');
 const optOsStr = (v: unknown): boolean => optional(v, osStr);
 const optRuntime = (v: unknown): boolean => optional(v, isRuntime);
 const goodTimeout = (v: unknown): boolean => optional(v, (t) => isNum(t) && t > 0);
+const optVersion = (v: unknown): boolean => optional(v, (x) => isStr(x) && /^\d+\.\d+\.\d+$/.test(x));
 
 function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceRequest | undefined {
   if (!osStr(msg.file) || !msg.file || !osStr(msg.cwd) || !msg.cwd) return undefined;
   if (msg.args !== undefined && !(Array.isArray(msg.args) && msg.args.every(osStr))) return undefined;
-  if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optOsStr(msg.extensionRoot) || !goodTimeout(msg.timeoutMs)) return undefined;
+  if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optVersion(msg.pythonVersion) || !optOsStr(msg.extensionRoot) || !goodTimeout(msg.timeoutMs)) return undefined;
   return {
     type: 'trace',
     id: msg.id,
@@ -99,6 +105,7 @@ function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceReq
     cwd: msg.cwd,
     runtime: msg.runtime as Runtime | undefined,
     pythonPath: msg.pythonPath as string | undefined,
+    pythonVersion: msg.pythonVersion as string | undefined,
     timeoutMs: msg.timeoutMs as number | undefined,
     extensionRoot: msg.extensionRoot as string | undefined,
   };
@@ -111,7 +118,7 @@ export function parseToHost(msg: unknown): ToHost | undefined {
   if (msg.type === 'trace') return parseTrace(msg as Record<string, unknown> & { id: number });
   if (msg.type !== 'run' || !isStr(msg.scenario)) return undefined;
   if (msg.params !== undefined && !isRecord(msg.params)) return undefined;
-  if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optOsStr(msg.programPath) || !optOsStr(msg.extensionRoot)) return undefined;
+  if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optVersion(msg.pythonVersion) || !optOsStr(msg.programPath) || !optOsStr(msg.extensionRoot)) return undefined;
   if (!goodTimeout(msg.timeoutMs) || !(msg.repeat === undefined || isRepeat(msg.repeat))) return undefined;
   return {
     type: 'run',
@@ -121,6 +128,7 @@ export function parseToHost(msg: unknown): ToHost | undefined {
     params: { ...((msg.params as Record<string, unknown> | undefined) ?? {}) },
     runtime: msg.runtime as Runtime | undefined,
     pythonPath: msg.pythonPath as string | undefined,
+    pythonVersion: msg.pythonVersion as string | undefined,
     programPath: msg.programPath as string | undefined,
     timeoutMs: msg.timeoutMs as number | undefined,
     extensionRoot: msg.extensionRoot as string | undefined,
@@ -133,7 +141,7 @@ export function parseFromHost(msg: unknown): FromHost | undefined {
   if (!isRecord(msg) || !isId(msg.id)) return undefined;
   switch (msg.type) {
     case 'progress':
-      return isStr(msg.variant) && isStr(msg.message) ? (msg as unknown as HostProgress) : undefined;
+      return isRunProgress(msg.progress) ? (msg as unknown as HostProgress) : undefined;
     case 'result':
       return isRecord(msg.trace) ? (msg as unknown as HostResult) : undefined;
     case 'error':

@@ -4,6 +4,7 @@
  * `parseFromWebview`; anything malformed is refused (logged by the receiver, then ignored).
  */
 import { isBool, isInt, isNum, isRecord, isStr, isStrList, oneOf, optional } from './guards';
+import { isRunProgress, type RunProgress } from './progress';
 import { isScenarioId, type ScenarioId } from './scenarios';
 import { isLaneKind, isLaneState, isMarkKind, isOutputStream, isRuntime, isStateMethod, type Runtime, type Trace } from './trace';
 
@@ -25,14 +26,13 @@ export type Strings = Record<string, string>;
 
 // ---- extension → webview -------------------------------------------------------------------
 
-/** Answer to `ready`: localized strings, the runtime in use, and the runs kept so far. */
+/** Answer to `ready`: localized strings and the runtime in use. The runs are the webview's own (its saved state). */
 export interface InitMessage {
   type: 'init';
   strings: Strings;
   locale: string;
   defaultRuntime: Runtime;
   pythonAvailable: boolean;
-  runs: Trace[];
 }
 
 /** A run began (from the command, a walkthrough link or the panel's controls). */
@@ -42,10 +42,11 @@ export interface RunStartedMessage {
   request: RunRequest;
 }
 
+/** How the run goes, translated by the webview (src/shared/progress.ts). */
 export interface RunProgressMessage {
   type: 'run-progress';
   runId: number;
-  message: string;
+  progress: RunProgress;
 }
 
 /** A run finished; `trace` is what the run measured. */
@@ -87,13 +88,33 @@ export interface CancelMessage {
 export const EXPORT_FORMATS = ['chrome-trace', 'png', 'svg', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const isExportFormat = oneOf(EXPORT_FORMATS);
+/** Each format's file extension; a PNG travels as base64 (a message carries strings), the rest as their text. */
+export const EXPORT_FILES: Record<ExportFormat, { extension: string; base64?: true }> = {
+  'chrome-trace': { extension: 'json' },
+  png: { extension: 'png', base64: true },
+  svg: { extension: 'svg' },
+  csv: { extension: 'csv' },
+};
 
-/** Save an export. `content` is text (svg, csv, json) or a base64 PNG; `runIndex` picks the run. */
+/** The name a run's export is offered under, e.g. `concurrency-lab-race-python.png`. */
+export function exportFileName(trace: Pick<Trace, 'scenario' | 'runtime'>, format: ExportFormat): string {
+  // A restored trace's scenario is any string: keep the name a plain file name.
+  return `concurrency-lab-${trace.scenario}-${trace.runtime}`.replace(/[^\w.-]+/g, '-').slice(0, 120) + `.${EXPORT_FILES[format].extension}`;
+}
+
+/** A plain file name (no folder, no drive, no control characters) with the format's extension. */
+function isExportFileName(name: unknown, format: ExportFormat): name is string {
+  // eslint-disable-next-line no-control-regex
+  return isStr(name) && name.length <= 200 && /^[^\\/:*?"<>|\x00-\x1f]+$/.test(name) && name.endsWith(`.${EXPORT_FILES[format].extension}`);
+}
+
+/** Save an export: the webview made the bytes (`content`, encoded as EXPORT_FILES says); the extension writes them. */
 export interface SaveMessage {
   type: 'save';
   format: ExportFormat;
-  runIndex: number;
-  content?: string;
+  /** Offered in the save dialog. */
+  fileName: string;
+  content: string;
 }
 
 export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
@@ -109,12 +130,15 @@ export interface LogMessage {
 
 /**
  * Open the program's code at a line (a span's or a stuck frame's place). `startedAt` and `scenario`
- * name the run it came from; the extension opens the file only if that run, kept by it, refers to it.
+ * name the run it came from; the extension opens the file only if that run refers to it (openSource.ts).
  */
 export interface OpenSourceMessage {
   type: 'open-source';
   startedAt: string;
   scenario: string;
+  runtime: Runtime;
+  /** The trace's `program.path` (a traced program): where a run from before a reload resolves a bare name. */
+  program?: string;
   /** As the trace has it: a bare name from a `where` ("race.py") or a stack frame's path. */
   file: string;
   /** 1-based. */
@@ -198,6 +222,7 @@ function variantProblem(v: unknown, at: string): string | undefined {
   if (!(v.exitCode === undefined || v.exitCode === null || isInt(v.exitCode))) return `${at}.exitCode must be an integer or null`;
   if (!optional(v.signal, isStr) || !optional(v.error, isStr)) return `${at}: signal and error must be strings`;
   if (!optional(v.otherCpuUs, isNum)) return `${at}.otherCpuUs is not a number`;
+  if (!optional(v.aliveUs, isNum)) return `${at}.aliveUs is not a number`;
   if (!optional(v.repeats, (r) => Array.isArray(r) && r.length > 0 && r.every(isNum))) return `${at}.repeats must be a list of numbers`;
   if (v.stuck !== undefined) {
     const st = v.stuck;
@@ -263,27 +288,23 @@ export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
         ? { ok: true, value: { type: 'run', request: msg.request } }
         : fail(`run: "request" needs a known scenario, runtime node|python, a params object and a repeat of 1 to ${MAX_REPEAT}`);
     case 'save': {
-      if (!isExportFormat(msg.format)) return fail(`save: unknown format ${String(msg.format)}`);
-      if (!isInt(msg.runIndex) || msg.runIndex < 0) {
-        return fail('save: "runIndex" must be a non-negative integer');
-      }
-      if (msg.content !== undefined && (!isStr(msg.content) || msg.content.length > MAX_TEXT)) {
-        return fail('save: "content" must be a string under 50 MB');
-      }
-      return {
-        ok: true,
-        value: { type: 'save', format: msg.format, runIndex: msg.runIndex, content: msg.content as string | undefined },
-      };
+      const { format, fileName, content } = msg;
+      if (!isExportFormat(format)) return fail(`save: unknown format ${String(format)}`);
+      if (!isStr(content) || content.length > MAX_TEXT) return fail('save: "content" must be a string under 50 MB');
+      if (EXPORT_FILES[format].base64 && !/^[A-Za-z0-9+/]*={0,2}$/.test(content)) return fail(`save: ${format} content must be base64`);
+      if (!isExportFileName(fileName, format)) return fail(`save: "fileName" must be a plain file name ending in .${EXPORT_FILES[format].extension}`);
+      return { ok: true, value: { type: 'save', format, fileName, content } };
     }
     case 'open-source': {
-      const { startedAt, scenario, file, line } = msg;
-      if (!isStr(startedAt) || !startedAt || startedAt.length > 64 || !isStr(scenario) || !scenario || scenario.length > 200) {
-        return fail('open-source: needs "startedAt" and "scenario" of a run');
+      const { startedAt, scenario, runtime, program, file, line } = msg;
+      if (!isStr(startedAt) || !startedAt || startedAt.length > 64 || !isStr(scenario) || !scenario || scenario.length > 200 || !isRuntime(runtime)) {
+        return fail('open-source: needs "startedAt", "scenario" and "runtime" of a run');
       }
       // A NUL would end the path early in the file system calls: never a real file name.
-      if (!isStr(file) || !file || file.length > MAX_SOURCE_PATH || file.includes('\0')) return fail(`open-source: "file" must be a path of 1 to ${MAX_SOURCE_PATH} characters`);
+      const isPath = (p: unknown): p is string => isStr(p) && !!p && p.length <= MAX_SOURCE_PATH && !p.includes('\0');
+      if (!isPath(file) || !optional(program, isPath)) return fail(`open-source: "file" (and "program") must be paths of 1 to ${MAX_SOURCE_PATH} characters`);
       if (!isInt(line) || line < 1 || line > MAX_SOURCE_LINE) return fail('open-source: "line" must be a positive integer');
-      return { ok: true, value: { type: 'open-source', startedAt, scenario, file, line } };
+      return { ok: true, value: { type: 'open-source', startedAt, scenario, runtime, ...(isStr(program) ? { program } : {}), file, line } };
     }
     case 'log':
       if (isLogLevel(msg.level) && isStr(msg.message)) {
@@ -295,32 +316,19 @@ export function parseFromWebview(msg: unknown): Parsed<FromWebview> {
   }
 }
 
-function initRuns(msg: Record<string, unknown>): Parsed<ToWebview> {
-  const runs = msg.runs as unknown[];
-  for (let i = 0; i < runs.length; i++) {
-    const bad = traceProblem(runs[i]);
-    if (bad) return fail(`init: malformed run ${i}: ${bad}`);
-  }
-  return { ok: true, value: msg as unknown as InitMessage };
-}
-
 export function parseToWebview(msg: unknown): Parsed<ToWebview> {
   if (!isRecord(msg) || !isStr(msg.type)) return fail('not a message object with a "type"');
   const runId = msg.runId;
   const hasRunId = isInt(runId);
   switch (msg.type) {
     case 'init':
-      return isRecord(msg.strings) &&
-        isStr(msg.locale) &&
-        isRuntime(msg.defaultRuntime) &&
-        isBool(msg.pythonAvailable) &&
-        Array.isArray(msg.runs)
-        ? initRuns(msg)
+      return isRecord(msg.strings) && isStr(msg.locale) && isRuntime(msg.defaultRuntime) && isBool(msg.pythonAvailable)
+        ? { ok: true, value: msg as unknown as InitMessage }
         : fail('init: malformed');
     case 'run-started':
       return hasRunId && isRunRequest(msg.request) ? { ok: true, value: msg as unknown as RunStartedMessage } : fail('run-started: malformed');
     case 'run-progress':
-      return hasRunId && isStr(msg.message) ? { ok: true, value: msg as unknown as RunProgressMessage } : fail('run-progress: malformed');
+      return hasRunId && isRunProgress(msg.progress) ? { ok: true, value: msg as unknown as RunProgressMessage } : fail('run-progress: malformed');
     case 'run-result': {
       const bad = hasRunId ? traceProblem(msg.trace) : 'no runId';
       return bad === undefined ? { ok: true, value: msg as unknown as RunResultMessage } : fail(`run-result: malformed trace: ${bad}`);

@@ -147,6 +147,9 @@ export interface Variant {
   error?: string;
   /** CPU time other programs on the machine used while this variant ran (kernel accounting). */
   otherCpuUs?: number;
+  /** From the program's spawn to its main process's exit, as the engine saw it: the program's own
+   *  time, start-up and exit included (the benchmark subtracts it from what the learner waits). */
+  aliveUs?: number;
   /** Wall times of every repetition of this variant when the run was repeated; this variant is the
    *  one with the median wall time. */
   repeats?: number[];

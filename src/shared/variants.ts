@@ -56,6 +56,17 @@ export function variantsFor(scenario: ScenarioId, runtime: Runtime, params: Scen
   }
 }
 
+/** The English titles of a run's variants by id: progress names a variant by its id. */
+export function variantTitles(scenario: ScenarioId, runtime: Runtime, params: ScenarioParams): Map<string, string> {
+  return new Map(variantsFor(scenario, runtime, params).map((v) => [v.id, v.title]));
+}
+
+/** A variant's title translated: each title is its own l10n key, but a pool's size is the argument of "Pool of {0}". */
+export function translateVariantTitle(title: string, t: (key: string, ...args: (string | number)[]) => string): string {
+  const pool = /^Pool of (\d+)$/.exec(title);
+  return pool ? t('Pool of {0}', pool[1]) : t(title);
+}
+
 /** The flags the engine passes: the variant and the parameters the scenario reads, nothing else. */
 export function programArgs(variant: string, params: ScenarioParams, names: readonly ParamName[] = PARAM_NAMES): string[] {
   const args = ['--variant', variant];

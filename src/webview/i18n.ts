@@ -2,7 +2,9 @@
  * UI text. The extension sends every string already localized, keyed by its English source text;
  * a key it did not send is shown as is, so the panel is never blank. `{0}`, `{1}` are placeholders.
  */
+import { formatMessage } from '../shared/progress';
 import type { Strings } from '../shared/protocol';
+import { translateVariantTitle } from '../shared/variants';
 
 export class Texts {
   constructor(
@@ -13,17 +15,12 @@ export class Texts {
   t(key: string, ...args: (string | number)[]): string {
     // Own keys only: a trace may name a variant "constructor" or "__proto__".
     const own = Object.prototype.hasOwnProperty.call(this.strings, key) ? this.strings[key] : undefined;
-    const template = typeof own === 'string' ? own : key;
-    return template.replace(/\{(\d+)\}/g, (whole, n: string) => {
-      const arg = args[Number(n)];
-      return arg === undefined ? whole : String(arg);
-    });
+    return formatMessage(typeof own === 'string' ? own : key, ...args);
   }
 
   /** A variant title as the engine names it (English), localized; "Pool of 4" keeps its number. */
   variant(title: string): string {
-    const pool = /^Pool of (\d+)$/.exec(title);
-    return pool ? this.t('Pool of {0}', pool[1]) : this.t(title);
+    return translateVariantTitle(title, (key, ...args) => this.t(key, ...args));
   }
 
   /** One formatter per precision: `toLocaleString` builds a new one on every call, which tables of

@@ -1,5 +1,6 @@
 /**
- * The demo panel's entry point. Restores kept runs, says `ready`, then follows the extension's
+ * The demo panel's entry point. Restores its runs from its own saved state (the only copy: the
+ * extension keeps none), says `ready`, then follows the extension's
  * messages — each one checked with `parseToWebview`; malformed ones are reported and ignored.
  */
 import 'uplot/dist/uPlot.min.css';
@@ -8,8 +9,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { parseToWebview, type ExportFormat, type RunRequest, type ToWebview } from '../shared/protocol';
-import { findScenario } from '../shared/scenarios';
+import { toChromeTrace } from '../shared/chromeTrace';
+import { exportFileName, parseToWebview, type ExportFormat, type RunRequest, type ToWebview } from '../shared/protocol';
+import { progressText } from '../shared/progress';
+import { findScenario, validateParams } from '../shared/scenarios';
+import { variantTitles } from '../shared/variants';
 import type { Runtime } from '../shared/trace';
 import { Controls } from './controls';
 import { el } from './dom';
@@ -36,6 +40,8 @@ class App {
   private undrawable: string[] = [];
   /** Log lines held until `ready` is posted, so `ready` stays the panel's first message. */
   private held: string[] | undefined = [];
+  /** The running scenario's variant titles by id, for its progress. */
+  private variantTitles = new Map<string, string>();
   /** A PNG export is under way (it takes a moment for tall charts): a second click waits for it. */
   private exportingPng = false;
 
@@ -47,7 +53,9 @@ class App {
     this.root.addEventListener(OPEN_SOURCE_EVENT, (e) => {
       const place = (e as CustomEvent<SourcePlace>).detail;
       const trace = this.store.current?.trace;
-      if (trace) this.host.post({ type: 'open-source', startedAt: trace.startedAt, scenario: trace.scenario, file: place.file, line: place.line });
+      if (!trace) return;
+      const { startedAt, scenario, runtime, program } = trace;
+      this.host.post({ type: 'open-source', startedAt, scenario, runtime, ...(program ? { program: program.path } : {}), file: place.file, line: place.line });
     });
     watchTheme(() => this.view?.refreshTheme());
     installTestHook(() => this.view, () => this.store.entries.length);
@@ -165,7 +173,6 @@ class App {
     const entry = this.store.current;
     if (!view || !entry || (format === 'png' && this.exportingPng)) return;
     const t = this.texts.t.bind(this.texts);
-    const runIndex = this.store.selected;
     const status = this.status;
     const before = status.textContent;
     let result: ExportResult;
@@ -177,9 +184,7 @@ class App {
         if (status.textContent === t('Exporting {0}…', 'PNG')) status.textContent = before;
       } else if (format === 'svg') result = view.svg();
       else {
-        // Chrome trace: the extension converts; the trace goes along because its run list may be
-        // ordered differently from ours (restored runs, partial traces), and a sent trace wins over runIndex.
-        const content = format === 'csv' ? view.csv() : JSON.stringify(entry.trace);
+        const content = format === 'csv' ? view.csv() : JSON.stringify(toChromeTrace(entry.trace));
         const mb = (n: number): string => (n / 1024 / 1024).toFixed(0);
         result = content.length <= MAX_EXPORT_CHARS ? { ok: true, content } : { ok: false, reason: t('The export is too large to save from the panel ({0} MB, at most {1} MB).', mb(content.length), mb(MAX_EXPORT_CHARS)) };
       }
@@ -193,7 +198,7 @@ class App {
       this.warn(`${format} export not saved: ${result.reason}`);
       return;
     }
-    this.host.post({ type: 'save', format, runIndex, content: result.content });
+    this.host.post({ type: 'save', format, fileName: exportFileName(entry.trace, format), content: result.content });
   }
 
   private receive(data: unknown): void {
@@ -216,7 +221,6 @@ class App {
       case 'init':
         this.texts = new Texts(msg.strings, msg.locale);
         this.runtimes = { defaultRuntime: msg.defaultRuntime, pythonAvailable: msg.pythonAvailable };
-        this.store.mergeInit(msg.runs);
         this.render(since);
         break;
       case 'run-started':
@@ -228,9 +232,10 @@ class App {
         this.controls.setRunning(true);
         this.failure.hidden = true;
         this.status.textContent = t('Running {0}…', t(findScenario(msg.request.scenario)?.title ?? msg.request.scenario));
+        this.variantTitles = titlesOf(msg.request);
         break;
       case 'run-progress':
-        this.status.textContent = msg.message;
+        this.status.textContent = progressText(msg.progress, t, (id) => this.texts.variant(this.variantTitles.get(id) ?? id));
         break;
       case 'run-result':
         this.controls.setRunning(false);
@@ -257,6 +262,13 @@ class App {
       }
     }
   }
+}
+
+/** A request's variant titles; none when its parameters do not check (then progress shows ids). */
+function titlesOf(request: RunRequest): Map<string, string> {
+  const info = findScenario(request.scenario);
+  const checked = info && validateParams(info, request.params);
+  return checked?.ok ? variantTitles(request.scenario, request.runtime, checked.params) : new Map();
 }
 
 const root = document.getElementById('app') ?? document.body.appendChild(el('div', { attrs: { id: 'app' } }));

@@ -1,6 +1,7 @@
 /**
  * The runs the panel keeps for comparison, newest last, persisted with the webview state so a
- * reload (or the panel moving to the background) shows them again before `init` arrives.
+ * reload (or the panel moving to the background) shows them again. This is the only run list: the
+ * extension keeps none, and a run that ended while the panel was away arrives as its result.
  */
 import { isBool, isInt, isRecord, isStr } from '../shared/guards';
 import { isTrace, type RunRequest } from '../shared/protocol';
@@ -23,21 +24,13 @@ export interface RunEntry {
 }
 
 /** A prediction made for a run still under way, kept until its result arrives (the webview may be
- *  torn down meanwhile: the extension then replays the run's start after `ready`). */
+ *  torn down meanwhile: the extension then replays the run's start, or its result, after `ready`). */
 export interface PendingPrediction {
   runId: number;
   /** Which run: a replayed start must name the same request, not just reuse a number. */
   request: string;
-  scenario: string;
-  runtime: string;
-  /** When the run started (ISO), to know its trace if it arrives with `init` instead. */
-  at: string;
   prediction: Prediction;
 }
-
-/** A run's trace says it started this long before or after its `run-started` arrived at the latest:
- *  the clocks are one machine's, and the trace's start is taken as the program starts. */
-const PENDING_SLACK_MS = { before: 5_000, after: 60_000 };
 
 interface PersistedState {
   v: 1;
@@ -50,10 +43,6 @@ interface PersistedState {
 export const MAX_RUNS = 20;
 /** setState serializes everything on each call: keep what is persisted to the newest runs up to this many spans. */
 export const MAX_PERSISTED_SPANS = 120_000;
-
-function runKey(t: Trace): string {
-  return `${t.scenario}|${t.runtime}|${t.startedAt}`;
-}
 
 export function requestKey(r: RunRequest): string {
   return JSON.stringify([r.scenario, r.runtime, r.params, r.repeat ?? 1]);
@@ -84,16 +73,8 @@ function restoredEntry(e: Record<string, unknown>, trace: Trace): RunEntry {
 
 function restoredPending(v: unknown): PendingPrediction | undefined {
   if (!isRecord(v) || !isInt(v.runId)) return undefined;
-  const { request, scenario, runtime, at } = v;
-  if (!isStr(request) || !isStr(scenario) || !isStr(runtime) || !isStr(at) || Number.isNaN(Date.parse(at))) return undefined;
   const prediction = parsePrediction(v.prediction);
-  return prediction && { runId: v.runId, request, scenario, runtime, at, prediction };
-}
-
-/** Whether `t` is the trace of the run the pending prediction was made for. */
-function isPendingRun(p: PendingPrediction, t: Trace): boolean {
-  const gap = Date.parse(t.startedAt) - Date.parse(p.at);
-  return t.scenario === p.scenario && t.runtime === p.runtime && gap >= -PENDING_SLACK_MS.before && gap <= PENDING_SLACK_MS.after;
+  return isStr(v.request) && prediction ? { runId: v.runId, request: v.request, prediction } : undefined;
 }
 
 export class RunStore {
@@ -129,34 +110,13 @@ export class RunStore {
   }
 
   /**
-   * The extension's runs join the restored ones (same run = same scenario, runtime and start). A run
-   * that ended while the webview was torn down arrives here, not as a result: it takes the prediction
-   * made for it.
-   */
-  mergeInit(traces: Trace[]): void {
-    const known = new Set(this.entries.map((e) => runKey(e.trace)));
-    const added = traces.filter((t) => !known.has(runKey(t))).map((trace): RunEntry => ({ trace }));
-    if (!added.length) return;
-    const pending = this.pending;
-    const ran = pending && added.filter((e) => isPendingRun(pending, e.trace)).at(-1);
-    if (pending && ran) {
-      const prediction = predictionFor(ran.trace, pending.prediction);
-      if (prediction) ran.prediction = prediction;
-      this.pending = undefined;
-    }
-    this.entries = [...this.entries, ...added].sort((a, b) => a.trace.startedAt.localeCompare(b.trace.startedAt)).slice(-MAX_RUNS);
-    this.selected = this.entries.length - 1;
-    this.persist();
-  }
-
-  /**
    * Notes the prediction for a run that has started. A start replayed after the webview was torn
    * down comes with no guesses on screen: the saved prediction for that same run stays.
    */
   start(runId: number, request: RunRequest, prediction: Prediction | undefined): void {
     const key = requestKey(request);
     if (!prediction && this.pending?.runId === runId && this.pending.request === key) return;
-    this.pending = prediction && { runId, request: key, scenario: request.scenario, runtime: request.runtime, at: new Date().toISOString(), prediction };
+    this.pending = prediction && { runId, request: key, prediction };
     this.persist();
   }
 

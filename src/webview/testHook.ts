@@ -12,6 +12,9 @@
  * - `lessons()` — the summary's lesson sentences.
  * - `runs()` — how many runs are kept.
  * - `renderMs()` — ms from the last run's message to the first frame with all timelines drawn.
+ * - `paints()` — every such first frame since the page loaded: when (epoch ms, comparable with
+ *   `Date.now()` elsewhere on the machine), the runs kept then, and the shown variants' summed wall
+ *   time and spawn-to-exit time (ms): what the editor benchmark subtracts; and the render time.
  * - `output(variant)` — the variant's output list: lines, rows in the DOM, which of them are dimmed,
  *   lines up to the hovered time, the active line, renders and the last render's time; or null.
  * - `pointOfLine(variant, line)` — client point on an output line, scrolled into view first.
@@ -38,6 +41,15 @@ export interface VariantDrawInfo {
   xRange: [number, number];
 }
 
+export interface PaintRecord {
+  at: number;
+  runs: number;
+  wallMs: number;
+  aliveMs: number;
+  /** From the run's message arriving in the panel to this frame. */
+  renderMs: number;
+}
+
 export interface ClabTestHook {
   variants(): VariantDrawInfo[];
   legend(): string[];
@@ -46,6 +58,7 @@ export interface ClabTestHook {
   lessons(): string[];
   runs(): number;
   renderMs(): number | undefined;
+  paints(): PaintRecord[];
   output(variant: number): OutputListState | null;
   pointOfLine(variant: number, line: number): { x: number; y: number } | null;
   cursor(variant: number): number | null;
@@ -59,6 +72,13 @@ declare global {
 }
 
 export function installTestHook(view: () => RunView | undefined, runCount: () => number): void {
+  const paints: PaintRecord[] = [];
+  window.addEventListener('clab:rendered', (e) => {
+    const variants = view()?.series.map((s) => s.variant) ?? [];
+    const sum = (f: (v: (typeof variants)[number]) => number | undefined) => variants.reduce((n, v) => n + (f(v) ?? 0), 0) / 1000;
+    const renderMs = Number((e as CustomEvent<number>).detail);
+    paints.push({ at: performance.timeOrigin + performance.now(), runs: runCount(), wallMs: sum((v) => v.wallUs), aliveMs: sum((v) => v.aliveUs), renderMs });
+  });
   const hook: ClabTestHook = {
     variants: () =>
       (view()?.timelines ?? []).map((c) => ({
@@ -86,6 +106,7 @@ export function installTestHook(view: () => RunView | undefined, runCount: () =>
     lessons: () => [...document.querySelectorAll('.lesson li')].map((li) => li.textContent ?? ''),
     runs: runCount,
     renderMs: () => view()?.lastRenderMs,
+    paints: () => paints.map((p) => ({ ...p })),
     output: (variant) => view()?.outputs[variant]?.state ?? null,
     pointOfLine: (variant, line) => view()?.outputs[variant]?.pointOfLine(line) ?? null,
     cursor: (variant) => view()?.timelines[variant]?.cursor ?? null,

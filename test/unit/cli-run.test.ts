@@ -75,6 +75,8 @@ describe('cli (dist/cli.js)', () => {
     const trace = JSON.parse(r.stdout) as Trace;
     assert.equal(trace.schema, 2);
     assert.deepEqual(trace.variants.map((v) => v.id), ['no-lock', 'lock']);
+    // The engine's structured progress, said in English as it always was.
+    assert.match(r.stderr, /^running Without a lock \(1\/2\)…\nrunning With a lock \(2\/2\)…$/m);
     const chrome = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: { ph: string; pid: number; tid: number }[] };
     assert.ok(chrome.traceEvents.some((e) => e.ph === 'X'));
     assert.ok(chrome.traceEvents.some((e) => e.ph === 'M'));

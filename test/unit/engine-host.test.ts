@@ -68,6 +68,11 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
     assert.equal(parseToHost({ type: 'run', id: 1 }), undefined);
     assert.equal(parseToHost({ type: 'run', id: 1, scenario: 'gil', runtime: 'ruby' }), undefined);
     assert.deepEqual(parseToHost({ type: 'cancel', id: 3 }), { type: 'cancel', id: 3 });
+    // The interpreter's version as the extension found it: a plain x.y.z, or the request is refused.
+    const checked = { type: 'run', id: 4, scenario: 'race', pythonPath: '/usr/bin/python3', pythonVersion: '3.11.7' };
+    assert.equal((parseToHost(checked) as { pythonVersion?: string } | undefined)?.pythonVersion, '3.11.7');
+    assert.equal(parseToHost({ ...checked, pythonVersion: '3.11.7; rm -rf' }), undefined);
+    assert.equal(parseToHost({ type: 'trace', id: 5, file: '/a.py', cwd: '/', pythonVersion: 3 }), undefined);
   });
 
   it('streams progress and answers with a trace', async () => {
@@ -75,6 +80,9 @@ describe('engine host (dist/engineHost.js over IPC)', () => {
     host.send(run(7, fixture('good.mjs')));
     const progress = await next((m) => m.type === 'progress');
     assert.equal(progress.id, 7);
+    // Structured: the variant by id, its place in the run, and the command exactly as spawned.
+    const p = progress.type === 'progress' ? progress.progress : undefined;
+    assert.deepEqual(p && p.kind === 'variant' && { ...p, argv: p.argv.slice(1, 4) }, { kind: 'variant', variant: 'lock', index: 1, count: 1, argv: [fixture('good.mjs'), '--variant', 'lock'] });
     const result = await next((m) => m.type !== 'progress');
     assert.equal(result.type, 'result');
     if (result.type === 'result') assert.equal(result.trace.variants[0].id, 'lock');

@@ -7,6 +7,8 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SCENARIOS } from '../../src/shared/scenarios';
+import { RUNTIMES } from '../../src/shared/trace';
+import { variantsFor } from '../../src/shared/variants';
 
 const root = resolve(__dirname, '../../..');
 const LITERAL = String.raw`'((?:\\.|[^'\\])*)'`;
@@ -54,6 +56,13 @@ describe('extension l10n bundles', () => {
   it('translates every finding and breakdown part', () => check(runtimeKeys([join(root, 'src/shared/findings.ts')], true)));
 
   it('translates the scenario catalogue', () => check(SCENARIOS.flatMap((s) => [s.title, s.description])));
+
+  // Progress is data, translated by id on both sides (src/shared/progress.ts); a variant's title is its key.
+  it('translates every progress note and variant title', () => {
+    check(runtimeKeys([join(root, 'src/shared/progress.ts'), join(root, 'src/shared/variants.ts')], true));
+    const titles = SCENARIOS.flatMap((s) => RUNTIMES.flatMap((r) => variantsFor(s.id, r, s.defaults).map((v) => v.title)));
+    check(titles.filter((title) => !title.startsWith('Pool of ')));
+  });
 
   it('keeps the placeholders of each key', () => {
     for (const [key, value] of Object.entries(zh)) assert.deepEqual(placeholders(value), placeholders(key), key);

@@ -4,6 +4,7 @@ import { exportBytes } from '../../src/extension/panel/exportBytes';
 import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/panel/panelHtml';
 import { hintFor } from '../../src/extension/run/runHints';
 import { toChromeTrace } from '../../src/shared/chromeTrace';
+import { EXPORT_FORMATS, exportFileName, parseFromWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 
 const identity = (message: string, ...args: (string | number)[]) => message.replace(/\{(\d+)\}/g, (_, n: string) => String(args[Number(n)]));
@@ -85,30 +86,52 @@ describe('extension pure modules', () => {
     });
   });
 
-  describe('export bytes', () => {
-    it('decodes a PNG from base64 (with or without a data: prefix)', () => {
-      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
-      for (const content of [png.toString('base64'), `data:image/png;base64,${png.toString('base64')}`]) {
-        const r = exportBytes({ type: 'save', format: 'png', runIndex: 0, content }, undefined, undefined);
-        assert.ok(r.ok);
-        if (r.ok) assert.deepEqual(Buffer.from(r.bytes), png);
+  describe('exports: the save message and its bytes', () => {
+    const save = (m: Record<string, unknown>) => parseFromWebview({ type: 'save', format: 'csv', fileName: 'concurrency-lab-download-node.csv', content: 'a,b\n', ...m });
+
+    it('writes exactly the bytes the webview made: a PNG from base64, text as UTF-8', () => {
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]);
+      assert.deepEqual(Buffer.from(exportBytes({ format: 'png', content: png.toString('base64') })), png);
+      const json = JSON.stringify(toChromeTrace(trace));
+      assert.deepEqual(Buffer.from(exportBytes({ format: 'chrome-trace', content: json })).toString('utf8'), json);
+      assert.equal(Buffer.from(exportBytes({ format: 'svg', content: '<svg>λ</svg>' })).toString('utf8'), '<svg>λ</svg>');
+    });
+
+    it('names every format as before: concurrency-lab-<scenario>-<runtime>.<ext>, a plain file name', () => {
+      assert.deepEqual(EXPORT_FORMATS.map((f) => exportFileName(trace, f)), ['json', 'png', 'svg', 'csv'].map((ext) => `concurrency-lab-download-node.${ext}`));
+      assert.equal(exportFileName({ ...trace, scenario: '../../etc/x y' }, 'csv'), 'concurrency-lab-..-..-etc-x-y-node.csv');
+      for (const format of EXPORT_FORMATS) assert.ok(save({ format, fileName: exportFileName({ ...trace, scenario: 'a/b\\c:d' }, format), content: '' }).ok);
+    });
+
+    it('accepts a save with a known format, a string under 50 MB and a plain file name of that format', () => {
+      assert.deepEqual(save({}), { ok: true, value: { type: 'save', format: 'csv', fileName: 'concurrency-lab-download-node.csv', content: 'a,b\n' } });
+      assert.ok(save({ format: 'png', fileName: 'x.png', content: 'iVBORw0KGgo=' }).ok);
+    });
+
+    it('refuses a bad format, missing or huge content, a PNG not in base64, and a name that is a path or of another format', () => {
+      const refused: [Record<string, unknown>, RegExp][] = [
+        [{ format: 'gif', fileName: 'x.gif' }, /unknown format/],
+        [{ format: undefined }, /unknown format/],
+        [{ content: undefined }, /content/],
+        [{ content: 7 }, /content/],
+        [{ content: 'x'.repeat(50 * 1024 * 1024 + 1) }, /under 50 MB/],
+        [{ format: 'png', fileName: 'x.png', content: 'not base64!' }, /base64/],
+        [{ fileName: '../x.csv' }, /plain file name/],
+        [{ fileName: '/home/learner/.bashrc.csv' }, /plain file name/],
+        [{ fileName: 'C:\\Users\\x.csv' }, /plain file name/],
+        [{ fileName: 'C:x.csv' }, /plain file name/],
+        [{ fileName: 'a\u0000.csv' }, /plain file name/],
+        [{ fileName: 'x.csv\n' }, /plain file name/],
+        [{ fileName: 'x.sh' }, /ending in \.csv/],
+        [{ fileName: `${'a'.repeat(300)}.csv` }, /plain file name/],
+        [{ fileName: undefined }, /plain file name/],
+        [{ runIndex: 0, fileName: undefined }, /plain file name/],
+      ];
+      for (const [m, reason] of refused) {
+        const r = save(m);
+        assert.equal(r.ok, false, JSON.stringify(m).slice(0, 100));
+        if (!r.ok) assert.match(r.error, reason);
       }
-    });
-
-    it('converts the kept trace to Chrome Trace JSON, preferring a trace the webview sent', () => {
-      const byIndex = exportBytes({ type: 'save', format: 'chrome-trace', runIndex: 0 }, trace, toChromeTrace);
-      assert.ok(byIndex.ok);
-      if (byIndex.ok) assert.ok(Array.isArray(JSON.parse(Buffer.from(byIndex.bytes).toString()).traceEvents));
-      const sent = exportBytes({ type: 'save', format: 'chrome-trace', runIndex: 5, content: JSON.stringify(trace) }, undefined, toChromeTrace);
-      assert.ok(sent.ok);
-      const missing = exportBytes({ type: 'save', format: 'chrome-trace', runIndex: 5 }, undefined, toChromeTrace);
-      assert.equal(missing.ok, false);
-    });
-
-    it('refuses text formats without content', () => {
-      assert.equal(exportBytes({ type: 'save', format: 'csv', runIndex: 0 }, trace, undefined).ok, false);
-      const svg = exportBytes({ type: 'save', format: 'svg', runIndex: 0, content: '<svg/>' }, trace, undefined);
-      assert.ok(svg.ok);
     });
   });
 });

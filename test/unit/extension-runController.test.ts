@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { descendantsOf, killProcessTree } from '../../src/extension/run/processTree';
+import { descendantsOf, killProcessTree } from '../../src/engine/processTree';
+import type { RunProgress } from '../../src/shared/progress';
 import { RunController, STOP_GRACE_MS, type RunLogger } from '../../src/extension/run/runController';
 import { privateFixtures, waitFor } from '../fixtures/engine/procs';
 
@@ -44,14 +45,14 @@ const spec = { scenario: 'download' as const, runtime: 'node' as const, params: 
 
 describe('extension run controller', () => {
   it('passes progress on and resolves with the trace', async () => {
-    const host = fakeHost('ok', `process.send({ type: 'progress', id: msg.id, variant: 'a', message: 'half way' }); process.send({ type: 'result', id: msg.id, trace: ${JSON.stringify(trace)} });`);
+    const host = fakeHost('ok', `process.send({ type: 'progress', id: msg.id, progress: { kind: 'note', note: 'sizing-work', args: [] } }); process.send({ type: 'result', id: msg.id, trace: ${JSON.stringify(trace)} });`);
     const controller = new RunController(host, quietLog());
-    const progress: string[] = [];
-    const run = controller.start(spec, (m) => progress.push(m));
+    const progress: RunProgress[] = [];
+    const run = controller.start(spec, (p) => progress.push(p));
     assert.equal(controller.current, run);
     const outcome = await run.done;
     assert.ok(outcome.ok);
-    assert.deepEqual(progress, ['half way']);
+    assert.deepEqual(progress, [{ kind: 'note', note: 'sizing-work', args: [] }]);
     assert.equal(controller.current, undefined);
     await controller.dispose();
   });
@@ -81,7 +82,9 @@ describe('extension run controller', () => {
 
   it('reports a host that dies as a crash, with its output', async () => {
     const host = fakeHost('dies', `console.error('boom'); process.exit(3);`);
-    const outcome = await new RunController(host, quietLog()).start(spec, () => undefined).done;
+    const controller = new RunController(host, quietLog());
+    const outcome = await controller.start(spec, () => undefined).done;
+    await controller.dispose();
     assert.equal(outcome.ok, false);
     if (!outcome.ok) {
       assert.equal(outcome.kind, 'crashed');
@@ -97,7 +100,7 @@ describe('extension run controller', () => {
     const host = fakeHost(
       'stubborn',
       `const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });` +
-        `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); process.send({ type: 'progress', id: msg.id, variant: 'x', message: 'started' });`,
+        `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); process.send({ type: 'progress', id: msg.id, progress: { kind: 'note', note: 'sizing-work', args: [] } });`,
     );
     const controller = new RunController(host, quietLog());
     let started!: () => void;
@@ -125,6 +128,103 @@ describe('extension run controller', () => {
     const outcome = await run.done;
     assert.equal(outcome.ok, false);
     if (!outcome.ok) assert.equal(outcome.kind, 'cancelled');
+  });
+
+  describe('spare host', () => {
+    /** A fake host that notes `start <pid>` in a file when it starts and `run <pid>` when it gets a run. */
+    const pidHost = (name: string) => {
+      const file = join(dir, `${name}.pids`);
+      writeFileSync(file, '');
+      const host = join(dir, `${name}.js`);
+      const note = (what: string) => `require('fs').appendFileSync(${JSON.stringify(file)}, '${what} ' + process.pid + '\\n');`;
+      writeFileSync(
+        host,
+        `${note('start')}\n` +
+          `process.on('message', (msg) => { if (msg.type === 'run') { ${note('run')} process.send({ type: 'result', id: msg.id, trace: ${JSON.stringify(trace)} }); } });\n` +
+          `process.on('disconnect', () => process.exit(0));\n`,
+      );
+      const lines = (what: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith(`${what} `)).map((l) => Number(l.split(' ')[1]));
+      return { host, pids: () => lines('start'), ran: () => lines('run') };
+    };
+    const runOnce = async (controller: RunController) => {
+      const outcome = await controller.start(spec, () => undefined).done;
+      assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
+    };
+
+    it('a run takes the pre-forked host, a new spare follows the run, and dispose kills it', async function () {
+      this.timeout(20_000);
+      const { host, pids, ran } = pidHost('spare');
+      const controller = new RunController(host, quietLog());
+      controller.prewarm();
+      assert.ok(await waitFor(() => pids().length === 1), 'the spare started');
+      const [spare] = pids();
+      await runOnce(controller);
+      assert.deepEqual(ran(), [spare], 'the run used the spare');
+      assert.ok(await waitFor(() => pids().length === 2), 'a replacement was forked after the run');
+      const replacement = pids()[1];
+      assert.ok(alive(replacement));
+      await controller.dispose();
+      assert.ok(await waitFor(() => !alive(replacement)), 'the spare was stopped with the controller');
+      assert.equal(alive(spare), false);
+      controller.prewarm();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(pids().length, 2, 'no spare after dispose');
+    });
+
+    it('a spare that died is not used: the run forks its own host, and a new spare follows', async function () {
+      if (process.platform !== 'linux') this.skip();
+      this.timeout(20_000);
+      const { host, pids, ran } = pidHost('dead-spare');
+      const controller = new RunController(host, quietLog());
+      controller.prewarm();
+      assert.ok(await waitFor(() => pids().length === 1));
+      const [spare] = pids();
+      process.kill(spare, 'SIGKILL');
+      // Reaped (gone from /proc) means the controller has seen its exit: Node emits it as it reaps.
+      assert.ok(await waitFor(() => !existsSync(`/proc/${spare}`)));
+      await runOnce(controller);
+      assert.equal(ran().length, 1);
+      assert.notEqual(ran()[0], spare);
+      assert.ok(await waitFor(() => pids().length === 3), 'a new spare after the run');
+      await controller.dispose();
+      assert.ok(await waitFor(() => pids().every((p) => !alive(p))), 'every host stopped');
+    });
+
+    it('closing the panel (stop) stops the spare, and none follows until the next run', async function () {
+      this.timeout(20_000);
+      const { host, pids } = pidHost('stopped-spare');
+      const controller = new RunController(host, quietLog());
+      controller.prewarm();
+      assert.ok(await waitFor(() => pids().length === 1));
+      const [spare] = pids();
+      controller.stop();
+      assert.ok(await waitFor(() => !alive(spare)), 'the spare was stopped');
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(pids().length, 1, 'no new spare after stop');
+      await runOnce(controller);
+      await controller.dispose();
+      assert.ok(await waitFor(() => pids().every((p) => !alive(p))), 'every host stopped');
+    });
+
+    it('a run still works when forking the spare failed', async function () {
+      this.timeout(20_000);
+      const { host, pids } = pidHost('failing-spare');
+      let forks = 0;
+      class FailingFirstFork extends RunController {
+        protected override spawnHost() {
+          if (++forks === 1) throw new Error('EAGAIN (test)');
+          return super.spawnHost();
+        }
+      }
+      const log = quietLog();
+      const controller = new FailingFirstFork(host, log);
+      controller.prewarm();
+      assert.match(log.lines.join('\n'), /could not start a spare engine host: EAGAIN/);
+      await runOnce(controller);
+      assert.equal(pids().length >= 1, true);
+      await controller.dispose();
+      assert.ok(await waitFor(() => pids().every((p) => !alive(p))), 'every host stopped');
+    });
   });
 
   it('lists descendants from a parent map', () => {

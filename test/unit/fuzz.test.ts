@@ -12,11 +12,12 @@ import fc from 'fast-check';
 import { TraceCollector } from '../../src/engine/collector';
 import { parseEventLine } from '../../src/engine/eventParse';
 import { parseFromHost, parseToHost } from '../../src/shared/hostProtocol';
+import { isRunProgress, PROGRESS_NOTES } from '../../src/shared/progress';
 import { MAX_LINE_CHARS } from '../../src/engine/lineSplitter';
 import type { RunSample } from '../../src/engine/sampler';
 import { TraceBuilder } from '../../src/engine/traceBuilder';
 import { INTENTS, PROGRAM_MARKS, type ProgramEvent } from '../../src/shared/events';
-import { parseFromWebview, parseToWebview, traceProblem } from '../../src/shared/protocol';
+import { EXPORT_FILES, parseFromWebview, parseToWebview, traceProblem } from '../../src/shared/protocol';
 import { SCENARIO_IDS } from '../../src/shared/scenarios';
 import { LANE_KINDS, MARK_KINDS, type Trace } from '../../src/shared/trace';
 import { checkTrace } from '../../src/shared/traceCheck';
@@ -391,7 +392,7 @@ describe('fuzz: the engine host protocol', function () {
 
   it(`parseFromHost never throws and accepts only well-formed replies (${RUNS.host} messages)`, () => {
     const reply = fc.oneof(
-      fc.record({ type: fc.constant('progress'), id: fc.nat(), variant: fc.string(), message: fc.string() }),
+      fc.record({ type: fc.constant('progress'), id: fc.nat(), progress: fc.oneof(anyValue, fc.record({ kind: fc.constant('variant'), variant: fc.string(), index: fc.integer(), count: fc.integer(), argv: fc.array(fc.string()) }), fc.record({ kind: fc.constant('note'), note: fc.constantFrom(...PROGRESS_NOTES, 'other'), args: fc.array(fc.string()) })) }),
       fc.record({ type: fc.constant('result'), id: fc.nat(), trace: anyValue }),
       fc.record({ type: fc.constant('error'), id: fc.nat(), kind: fc.string({ maxLength: 8 }), message: fc.string(), output: optional(anyValue), trace: optional(anyValue) }, { requiredKeys: ['type', 'id', 'kind', 'message'] }),
     );
@@ -400,7 +401,7 @@ describe('fuzz: the engine host protocol', function () {
       const parsed = parseFromHost(m);
       if (!parsed) return;
       assert.ok(isId(parsed.id), `id ${String(parsed.id)}`);
-      if (parsed.type === 'progress') assert.ok(typeof parsed.variant === 'string' && typeof parsed.message === 'string');
+      if (parsed.type === 'progress') assert.ok(isRunProgress(parsed.progress) && (parsed.progress.kind === 'note' ? PROGRESS_NOTES.includes(parsed.progress.note) : parsed.progress.index >= 1));
       else if (parsed.type === 'result') assert.ok(parsed.trace && typeof parsed.trace === 'object' && !Array.isArray(parsed.trace));
       else {
         assert.ok(typeof parsed.kind === 'string' && typeof parsed.message === 'string');
@@ -418,7 +419,12 @@ const jsonValue = fc.jsonValue({ maxDepth: 4 });
 const webviewMessage = fc.oneof(
   fc.record({ type: fc.constantFrom('ready', 'cancel') }),
   fc.record({ type: fc.constant('run'), request: fc.record({ scenario: fc.constantFrom(...SCENARIO_IDS, 'x'), runtime: fc.constantFrom('node', 'python', 'ruby'), params: fc.dictionary(fc.string({ maxLength: 5 }), jsonValue, { maxKeys: 3 }) }) }),
-  fc.record({ type: fc.constant('save'), format: fc.constantFrom('chrome-trace', 'png', 'svg', 'csv', 'gif'), runIndex: fc.oneof(fc.nat(), fc.integer(), fc.double()), content: optional(fc.string()) }),
+  fc.record({
+    type: fc.constant('save'),
+    format: fc.constantFrom('chrome-trace', 'png', 'svg', 'csv', 'gif'),
+    fileName: fc.oneof(fc.constantFrom('a.json', 'a.png', 'a.svg', 'a.csv', '../a.csv', 'C:a.png', 'a\\b.svg'), fc.string().map((n) => `${n}.csv`)),
+    content: optional(fc.oneof(fc.string(), fc.base64String())),
+  }),
   fc.record({ type: fc.constant('log'), level: fc.constantFrom('info', 'warn', 'error', 'debug'), message: fc.oneof(fc.string(), fc.constant('m'.repeat(5000))) }),
 );
 
@@ -441,8 +447,9 @@ describe('fuzz: the webview protocol', function () {
           return assert.ok(v.request.params && typeof v.request.params === 'object' && !Array.isArray(v.request.params));
         case 'save':
           assert.ok(['chrome-trace', 'png', 'svg', 'csv'].includes(v.format));
-          assert.ok(Number.isInteger(v.runIndex) && v.runIndex >= 0);
-          return assert.ok(v.content === undefined || typeof v.content === 'string');
+          assert.ok(!/[\\/:\0]/.test(v.fileName) && v.fileName.endsWith(`.${EXPORT_FILES[v.format].extension}`), v.fileName);
+          assert.ok(!EXPORT_FILES[v.format].base64 || /^[A-Za-z0-9+/]*=*$/.test(v.content));
+          return assert.equal(typeof v.content, 'string');
         case 'log':
           assert.ok(['info', 'warn', 'error'].includes(v.level));
           return assert.ok(typeof v.message === 'string' && v.message.length <= 4000);
@@ -477,8 +484,7 @@ describe('fuzz: the webview protocol', function () {
       const problem = traceProblem(copy);
       assert.ok(problem === undefined || typeof problem === 'string');
       // and inside every message that carries a trace
-      for (const msg of [{ type: 'run-result', runId: 1, trace: copy }, { type: 'run-failed', runId: 1, error: 'e', trace: copy },
-        { type: 'init', strings: {}, locale: 'en', defaultRuntime: 'node', pythonAvailable: false, runs: [copy] }]) {
+      for (const msg of [{ type: 'run-result', runId: 1, trace: copy }, { type: 'run-failed', runId: 1, error: 'e', trace: copy }]) {
         const r = parseToWebview(msg);
         assert.equal(r.ok, problem === undefined, `${msg.type}: ${r.ok ? 'accepted' : r.error} / ${problem}`);
       }
@@ -486,7 +492,7 @@ describe('fuzz: the webview protocol', function () {
   });
 
   it(`parseToWebview and the trace validator never throw on anything at all (${RUNS.webview} values)`, () => {
-    fc.assert(fc.property(fc.oneof(jsonValue, fc.record({ type: fc.constantFrom('init', 'run-started', 'run-progress', 'run-result', 'run-failed'), runId: fc.oneof(fc.nat(), jsonValue), trace: jsonValue, runs: fc.array(jsonValue), strings: jsonValue, locale: jsonValue, defaultRuntime: jsonValue, pythonAvailable: jsonValue, message: jsonValue, error: jsonValue, request: jsonValue }, { requiredKeys: ['type'] })), (m) => {
+    fc.assert(fc.property(fc.oneof(jsonValue, fc.record({ type: fc.constantFrom('init', 'run-started', 'run-progress', 'run-result', 'run-failed'), runId: fc.oneof(fc.nat(), jsonValue), trace: jsonValue, strings: jsonValue, locale: jsonValue, defaultRuntime: jsonValue, pythonAvailable: jsonValue, progress: jsonValue, error: jsonValue, request: jsonValue }, { requiredKeys: ['type'] })), (m) => {
       const r = parseToWebview(m);
       assert.ok(r.ok || typeof r.error === 'string');
       const p = traceProblem(m);

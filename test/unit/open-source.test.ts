@@ -1,12 +1,14 @@
 /**
  * Which files the panel's code links may open (extension/panel/openSource.ts) and how the message
- * asking for one is checked (shared/protocol.ts): only a real file of a program a kept run traced.
+ * asking for one is checked (shared/protocol.ts): for a run of this session, only a real file of the
+ * program it traced that its trace names; for a run from before a reload, a file in the workspace or
+ * the shipped programs.
  */
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { referencedFiles, resolveSource, shippedProgram, type SourceContext } from '../../src/extension/panel/openSource';
+import { referencedFiles, resolveSource, SessionRuns, shippedProgram, type SourceContext } from '../../src/extension/panel/openSource';
 import { parseFromWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 
@@ -19,7 +21,9 @@ describe('opening the code a trace refers to', () => {
   let restored: Trace;
   let ctx: SourceContext;
 
-  const ask = (file: string, line = 18, t: Trace = trace) => resolveSource({ startedAt: t.startedAt, scenario: t.scenario, file, line }, ctx);
+  /** The message the webview posts for a run it shows. */
+  const place = (t: Trace, file: string, line = 18) => ({ startedAt: t.startedAt, scenario: t.scenario, runtime: t.runtime, ...(t.program ? { program: t.program.path } : {}), file, line });
+  const ask = (file: string, line = 18, t: Trace = trace) => resolveSource(place(t, file, line), ctx);
   const refused = (r: ReturnType<typeof ask>, reason: RegExp) => {
     assert.equal(r.ok, false, JSON.stringify(r));
     if (!r.ok) assert.match(r.reason, reason);
@@ -67,8 +71,9 @@ describe('opening the code a trace refers to', () => {
       ['/usr/lib/python3.11/threading.py', join(root, 'work', 'pkg', 'mod.py'), outside, join(root, 'work', '..', 'elsewhere', 'secret.py')],
     );
     restored = traced('2026-11-27T09:00:00.000Z', outside, ['secret.py:1'], []);
-    const programs = new Map<Trace, string>([[trace, program]]);
-    ctx = { history: [trace, restored], programs, extensionRoot, workspaceRoots: [join(root, 'work')] };
+    const runs = new SessionRuns();
+    runs.remember(trace, program);
+    ctx = { runs, extensionRoot, workspaceRoots: [join(root, 'work')] };
   });
 
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -116,25 +121,50 @@ describe('opening the code a trace refers to', () => {
     refused(ask('/usr/lib/python3.11/threading.py'), /does not exist|outside the program's folder/);
   });
 
-  it('refuses a run it does not keep, and a run named by a wrong scenario', () => {
-    refused(resolveSource({ startedAt: '2020-01-01T00:00:00.000Z', scenario: 'program', file: 'race.py', line: 1 }, ctx), /no kept run/);
-    refused(resolveSource({ startedAt: trace.startedAt, scenario: 'race', file: 'race.py', line: 1 }, ctx), /no kept run/);
+  it('remembers only what the check needs, for a bounded number of runs', () => {
+    const runs = new SessionRuns();
+    runs.remember(trace, program);
+    assert.deepEqual(runs.get(trace), { program, files: referencedFiles(trace) });
+    for (let i = 0; i < 150; i++) runs.remember({ ...trace, startedAt: new Date(Date.UTC(2027, 0, 1, 0, 0, i)).toISOString() }, program);
+    assert.equal(runs.get(trace), undefined, 'the oldest run was forgotten');
+    assert.ok(runs.get({ startedAt: new Date(Date.UTC(2027, 0, 1, 0, 0, 149)).toISOString(), scenario: 'program' }));
+    assert.equal(runs.get({ startedAt: trace.startedAt, scenario: 'race' }), undefined, 'a run is named by its start and its scenario');
   });
 
-  it('refuses a restored run whose program is outside the workspace', () => {
+  it('a run from before a reload: opens a file in the workspace, refuses one outside it', () => {
+    // The extension host is new: it knows none of the webview's runs, and the program path is the webview's word.
+    const fresh = { ...ctx, runs: new SessionRuns() };
+    const before = traced('2026-11-27T07:00:00.000Z', program, ['race.py:3'], []);
+    assert.deepEqual(resolveSource(place(before, 'race.py', 3), fresh), { ok: true, file: program, line: 3 });
+    assert.deepEqual(resolveSource(place(before, 'pkg/mod.py', 3), fresh), { ok: true, file: join(root, 'work', 'pkg', 'mod.py'), line: 3 });
+    refused(resolveSource(place(before, outside, 1), fresh), /outside the workspace and the shipped programs/);
+    refused(resolveSource(place(before, '../elsewhere/secret.py', 1), fresh), /outside the workspace/);
+    refused(resolveSource(place(before, 'link.py', 1), fresh), /outside the workspace/);
+    refused(resolveSource(place(restored, 'secret.py', 1), fresh), /outside the workspace/);
+    refused(resolveSource({ ...place(before, 'race.py'), program: join(root, 'gone.py') }, fresh), /is gone/);
+  });
+
+  it('a run not of this session gets the reload rule; one of this session named by a wrong scenario too', () => {
     refused(ask('secret.py', 1, restored), /outside the workspace/);
+    refused(resolveSource({ ...place(trace, outside, 1), scenario: 'race' }, ctx), /outside the workspace/);
   });
 
-  it('opens the shipped program for a demo run kept from before a reload', () => {
+  it('opens the shipped program for a demo run from before a reload', () => {
     const demo: Trace = { ...traced('2026-11-27T10:00:00.000Z', program, ['race.py:7'], []), scenario: 'race', program: undefined };
-    const result = resolveSource({ startedAt: demo.startedAt, scenario: 'race', file: 'race.py', line: 7 }, { ...ctx, history: [demo] });
-    assert.deepEqual(result, { ok: true, file: realpathSync(shippedProgram(extensionRoot, 'race', 'python')), line: 7 });
+    assert.deepEqual(ask('race.py', 7, demo), { ok: true, file: realpathSync(shippedProgram(extensionRoot, 'race', 'python')), line: 7 });
   });
 
-  it('checks the message: bounded strings, a positive whole line', () => {
-    const good = { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', file: 'race.py', line: 18 };
+  it('checks the message: bounded strings, a known runtime, a positive whole line', () => {
+    const good = { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', runtime: 'python', program, file: 'race.py', line: 18 };
     assert.deepEqual(parseFromWebview(good), { ok: true, value: good });
+    const { program: _, ...demo } = good;
+    assert.deepEqual(parseFromWebview(demo), { ok: true, value: demo });
     for (const bad of [
+      { ...good, runtime: 'ruby' },
+      { ...good, runtime: undefined },
+      { ...good, program: '' },
+      { ...good, program: 7 },
+      { ...good, program: 'a\0b' },
       { ...good, line: 0 },
       { ...good, line: 1.5 },
       { ...good, line: '18' },

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { candidates, findPython } from '../../src/engine/python/findPython';
+import { candidates, findPython, trustCheckedPython } from '../../src/engine/python/findPython';
 import { PythonRuntime } from '../../src/engine/python/pythonRuntime';
 import { installedPythons, PACKAGE_ROOT, PROGRAMS_DIR, rejection } from '../fixtures/python/pythonHarness';
 
@@ -75,6 +75,27 @@ describe('python discovery (findPython) and the python runtime', function () {
         assert.equal((await rejection(findPython({ explicitPath: python.path }))).kind, 'runtime-too-old', python.path);
       }
     }
+  });
+
+  it('trusts an interpreter the extension checked (no probe), but probes again once it is gone', async function () {
+    if (!posix) this.skip();
+    const file = path.join(dir, 'checked-python');
+    const counter = path.join(dir, 'probes');
+    const answer = JSON.stringify({ version: [3, 12, 1], executable: file, gil: true });
+    fs.writeFileSync(file, `#!/bin/sh\necho x >> '${counter}'\necho '${answer}'\n`, { mode: 0o755 });
+    trustCheckedPython(file, '3.12.1');
+    const info = await findPython({ explicitPath: file });
+    assert.equal(info.version, '3.12.1');
+    assert.equal(info.executable, file);
+    assert.equal(fs.existsSync(counter), false, 'the interpreter was not run');
+    fs.rmSync(file);
+    const gone = await rejection(findPython({ explicitPath: file }));
+    assert.equal(gone.kind, 'runtime-missing');
+    assert.match(gone.message, /not found at/);
+    // Only a version the engine itself accepts is taken on trust.
+    const old = fakePython(dir, [3, 6, 15]);
+    trustCheckedPython(old, '3.6.15');
+    assert.equal((await rejection(findPython({ explicitPath: old }))).kind, 'runtime-too-old');
   });
 
   it('accepts 3.8 exactly', async function () {

@@ -39,7 +39,7 @@ describe('repeated runs', () => {
       runtime: 'node',
       extensionRoot: findPackageRoot(),
       repeat: 3,
-      onProgress: (p) => p.variant && order.push(p.variant),
+      onProgress: (p) => p.kind === 'variant' && order.push(p.variant),
     });
     assert.deepEqual(order, ['no-lock', 'lock', 'no-lock', 'lock', 'no-lock', 'lock'], 'A B A B A B, not A A A B B B');
     assert.deepEqual(trace.variants.map((v) => v.id), ['no-lock', 'lock']);

@@ -10,6 +10,7 @@ import { findPackageRoot } from '../../src/engine/packageRoot';
 import { STEP_ACTIONS, ACTIVITIES } from '../../src/extension/lessonProgress';
 import { RUNTIME_SETTINGS } from '../../src/extension/settingsModel';
 import { INTENTS } from '../../src/shared/events';
+import { PROGRESS_NOTES } from '../../src/shared/progress';
 import { EXPORT_FORMATS, LOG_LEVELS } from '../../src/shared/protocol';
 import { LOCK_MODES, SCENARIO_IDS, SECTION_IDS } from '../../src/shared/scenarios';
 import { LANE_KINDS, LANE_STATES, MARK_KINDS, OUTPUT_STREAMS, RUNTIMES, STATE_METHODS } from '../../src/shared/trace';
@@ -36,6 +37,7 @@ const VOCABULARIES: Vocabulary[] = [
   { name: 'EXPORT_FORMATS', home: 'src/shared/protocol.ts', words: EXPORT_FORMATS },
   { name: 'LOG_LEVELS', home: 'src/shared/protocol.ts', words: LOG_LEVELS },
   { name: 'RUNTIME_SETTINGS', home: 'src/extension/settingsModel.ts', words: RUNTIME_SETTINGS },
+  { name: 'PROGRESS_NOTES', home: 'src/shared/progress.ts', words: PROGRESS_NOTES },
   { name: 'ACTIVITIES', home: 'src/extension/lessonProgress.ts', words: ACTIVITIES },
   { name: 'STEP_ACTIONS', home: 'src/extension/lessonProgress.ts', words: STEP_ACTIONS },
 ];

@@ -19,7 +19,6 @@ describe('Run Concurrency Demo', () => {
     assert.ok(trace.variants.every((v) => v.wallUs > 0 && v.lanes.length > 0), 'every variant measured');
     assert.ok(lab.isPanelOpen(), 'the panel is open');
     await waitFor(() => lab.isPanelReady(), 30_000, 'the webview to say ready');
-    assert.ok(lab.keptRuns().includes(trace));
   });
 
   it('refuses bad parameters with a message and runs nothing', async () => {

@@ -73,7 +73,15 @@ describe('Trace This Program', function () {
     assert.ok(v.spans.some((s) => s.state === 'lock-wait'), 'a thread waited for the lock');
     assert.ok(lab.isPanelOpen(), 'the panel is open');
     await waitFor(() => lab.isPanelReady(), 30_000, 'the webview to say ready');
-    assert.ok(lab.keptRuns().includes(t), 'the run is kept for the panel');
+    // The panel's code link: the run's program opens (the run names it); a file it does not name stays shut.
+    const place = { type: 'open-source' as const, startedAt: t.startedAt, scenario: t.scenario, runtime: t.runtime, file: 'queue for a lock.py', line: 4 };
+    await lab.openSource(place);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, program.fsPath);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 3);
+    const outside = join(realpathSync(mkdtempSync(join(tmpdir(), 'clab-outside-'))), 'other.py');
+    writeFileSync(outside, 'x = 1\n');
+    await lab.openSource({ ...place, file: outside, line: 1 });
+    assert.notEqual(vscode.window.activeTextEditor?.document.uri.fsPath, outside, 'a file the run does not name is refused');
   });
 
   it('passes arguments given with the command, remembers them for the file, and falls back to the setting elsewhere', async () => {

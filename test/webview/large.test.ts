@@ -62,7 +62,7 @@ function wideTrace(lanes: number, perLane: number, title = 'Threads'): Trace {
   };
 }
 
-const init = { type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true, runs: [] };
+const init = { type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true };
 
 async function show(p: PanelPage, trace: Trace): Promise<number> {
   await p.send(init);

@@ -34,7 +34,7 @@ interface Hook {
 
 type Win = { __clabTest: Hook; __big?: unknown };
 
-const init = (strings: Record<string, string> = {}, locale = 'en') => ({ type: 'init', strings, locale, defaultRuntime: 'python', pythonAvailable: true, runs: [] });
+const init = (strings: Record<string, string> = {}, locale = 'en') => ({ type: 'init', strings, locale, defaultRuntime: 'python', pythonAvailable: true });
 const listState = (p: PanelPage): Promise<ListState> => p.page.evaluate(() => (window as unknown as Win).__clabTest.output(0) as ListState);
 const cursorOf = (p: PanelPage): Promise<number | null> => p.page.evaluate(() => (window as unknown as Win).__clabTest.cursor(0));
 const clientXAt = (p: PanelPage, ms: number): Promise<number | null> => p.page.evaluate((t) => (window as unknown as Win).__clabTest.clientXAt(0, t), ms);

@@ -35,7 +35,8 @@ declare global {
   }
 }
 
-const init = (runs: Trace[] = []) => ({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true, runs });
+/** The extension's answer to `ready`: no runs, they are the webview's own. */
+const init = () => ({ type: 'init', strings: {}, locale: 'en', defaultRuntime: 'python', pythonAvailable: true });
 
 async function waitDrawn(p: PanelPage, variants: number): Promise<DrawInfo[]> {
   await p.page
@@ -166,6 +167,33 @@ describe('demo panel webview (Chromium)', function () {
     assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 1, 'neither was added');
   });
 
+  it('owns its runs: after a reload they come back from its saved state, and init brings none', async () => {
+    p = await harness.open();
+    await showRun(p, fixtureTrace('race'));
+    await p.send({ type: 'run-result', runId: 2, trace: { ...fixtureTrace('gil'), startedAt: '2026-11-27T09:00:00.000Z' } });
+    await waitDrawn(p, 3);
+    const saved = await p.page.waitForFunction(() => {
+      const state = (window as unknown as { __state?: { runs?: unknown[] } }).__state;
+      return state?.runs?.length === 2 && state;
+    });
+    const state = await saved.jsonValue();
+    await p.close();
+    // Hidden and shown again, or the window reloaded: the page starts over from its state.
+    p = await harness.open({ state });
+    await waitDrawn(p, 3);
+    assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 2, 'both runs, before the extension said anything');
+    await p.send(init());
+    await waitDrawn(p, 3);
+    assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 2, 'init adds none and drops none');
+    assert.equal(await p.page.locator('#clab-runs vscode-option').count(), 2);
+    // A restored run exports as any other: the webview makes and names the file.
+    await p.page.click('#clab-export-trace');
+    await p.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'save'));
+    const save = (await p.posted()).find((m) => m.type === 'save');
+    assert.equal(save?.fileName, 'concurrency-lab-gil-python.json');
+    assert.ok(parseFromWebview(save).ok);
+  });
+
   it('shows a traced program: exit status, where threads were stuck, its output as text, task lanes', async () => {
     p = await harness.open({ height: 1400 });
     const trace = fixtureTrace('all-states');
@@ -232,7 +260,7 @@ describe('demo panel webview (Chromium)', function () {
     const opens = async () => (await p.posted()).filter((m) => m.type === 'open-source');
     await p.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'open-source'));
     const [open] = await opens();
-    assert.deepEqual(open, { type: 'open-source', startedAt: trace.startedAt, scenario: 'race', file: 'race.py', line: 18 });
+    assert.deepEqual(open, { type: 'open-source', startedAt: trace.startedAt, scenario: 'race', runtime: 'python', file: 'race.py', line: 18 });
     assert.equal(parseFromWebview(open).ok, true, 'the extension accepts the message');
     // A drag zooms; ending on a span opens nothing.
     await p.page.mouse.move(at.x - 80, at.y);
@@ -297,8 +325,9 @@ describe('demo panel webview (Chromium)', function () {
     await p.page.keyboard.press('Enter');
     const opens = (await p.posted()).filter((m) => m.type === 'open-source');
     assert.deepEqual(opens, [
-      { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', file: 'stuck_demo.py', line: 24 },
-      { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', file: 'stuck_demo.py', line: 52 },
+      // The program's path goes along: after a window reload it is how the extension finds the program's folder.
+      { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', runtime: 'python', program: trace.program!.path, file: 'stuck_demo.py', line: 24 },
+      { type: 'open-source', startedAt: trace.startedAt, scenario: 'program', runtime: 'python', program: trace.program!.path, file: 'stuck_demo.py', line: 52 },
     ]);
     await p.close();
     // A thread waiting for itself, and a cycle of three, are drawn too.
@@ -434,6 +463,18 @@ describe('demo panel webview (Chromium)', function () {
     assert.equal((await p.posted()).at(-1)?.type, 'cancel');
   });
 
+  it('says how a run goes from its structured progress, translated by id', async () => {
+    p = await harness.open();
+    const zh = JSON.parse(readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8')) as Record<string, string>;
+    const fill = (key: string, ...args: string[]) => args.reduce((text, a, i) => text.replace(`{${i}}`, a), zh[key]);
+    await p.send({ ...init(), strings: zh, locale: 'zh-cn' });
+    await p.send({ type: 'run-started', runId: 5, request: { scenario: 'pool', runtime: 'node', params: { tasks: 6, pools: [2, 4] } } });
+    await p.send({ type: 'run-progress', runId: 5, progress: { kind: 'variant', variant: 'pool-4', index: 2, count: 2, round: 1, rounds: 3, argv: ['node', 'pool.mjs'] } });
+    assert.equal(await p.page.locator('.status').textContent(), `${fill('Pool of {0}', '4')} (2/2, ${fill('run {0} of {1}', '1', '3')})`);
+    await p.send({ type: 'run-progress', runId: 6, progress: { kind: 'note', note: 'tracing', args: ['app.py', 'Python'] } });
+    assert.equal(await p.page.locator('.status').textContent(), fill('Tracing {0} on {1}', 'app.py', 'Python'));
+  });
+
   it('summarizes outcomes, keeps results visible when a run fails, and exports', async () => {
     p = await harness.open();
     await showRun(p, fixtureTrace('race'));
@@ -461,7 +502,11 @@ describe('demo panel webview (Chromium)', function () {
     assert.match(String(saves[0].content), /^variant,title,wall_ms/);
     assert.match(String(saves[1].content), /^<svg[\s\S]*<rect[\s\S]*ThreadPoolExecutor-0_3/);
     assert.equal(Buffer.from(String(saves[2].content), 'base64').subarray(1, 4).toString(), 'PNG');
-    assert.equal(JSON.parse(String(saves[3].content)).scenario, 'race', 'the shown trace goes along for conversion');
+    // The webview makes every file itself, from the shared trace code, and names it as the extension used to.
+    const chrome = JSON.parse(String(saves[3].content)) as { traceEvents: { name: string }[] };
+    assert.ok(chrome.traceEvents.some((e) => e.name === 'thread_name'), 'Chrome Trace Event JSON, converted in the webview');
+    assert.deepEqual(saves.map((s) => s.fileName), ['csv', 'svg', 'png', 'json'].map((ext) => `concurrency-lab-race-python.${ext}`));
+    assert.ok(saves.every((s) => !('runIndex' in s)), 'no index into a list the extension no longer keeps');
   });
 
   it('names a busy machine first, from the CPU other programs used during the run', async () => {
@@ -499,21 +544,6 @@ describe('demo panel webview (Chromium)', function () {
     });
     const shown = await waitDrawn(p, 3);
     assert.deepEqual(shown.map((v) => v.id), ['sequential', 'threads', 'processes']);
-  });
-
-  it('restores kept runs from the webview state before init arrives', async () => {
-    // The state the panel itself saved (setState) after a run, handed back on reload.
-    p = await harness.open();
-    await showRun(p, fixtureTrace('pool'));
-    const saved = await p.page.waitForFunction(() => {
-      const state = (window as unknown as { __state?: { runs?: unknown[] } }).__state;
-      return state?.runs?.length === 1 && state;
-    });
-    const state = await saved.jsonValue();
-    await p.close();
-    p = await harness.open({ state });
-    const drawn = await waitDrawn(p, 4);
-    assert.deepEqual(drawn.map((v) => v.lanes.length), [2, 3, 5, 9]);
   });
 
   it('predict, then run: compares each guess with the measured speedup, marked in words, and keeps it with its run', async () => {
@@ -644,10 +674,11 @@ describe('demo panel webview (Chromium)', function () {
     await waitDrawn(p, 3);
     assert.match((await p.page.locator('.prediction-result li').allTextContents()).join('\n'), said);
     await p.close();
-    // The run ended while the panel was away: its trace comes with init.
+    // The run ended while the panel was away: its result was queued for the panel's next `ready`.
     p = await harness.open();
     await guessAndStart(5);
-    await p.send(init([{ ...fixtureTrace('gil'), startedAt: new Date().toISOString() }]));
+    await p.send(init());
+    await p.send({ type: 'run-result', runId: 5, trace: { ...fixtureTrace('gil'), startedAt: new Date().toISOString() } });
     await waitDrawn(p, 3);
     assert.match((await p.page.locator('.prediction-result li').allTextContents()).join('\n'), said);
     // Another run that was not the one predicted for gets nothing.

@@ -3,6 +3,7 @@
  * stub (the Windows Store alias), a Python 2, or a version too old for the programs.
  */
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { RunError } from '../errors';
 
 export const MIN_PYTHON: readonly [number, number] = [3, 8];
@@ -85,11 +86,40 @@ const isRecentEnough = (p: { major: number; minor: number }): boolean =>
 const WHAT_TO_DO =
   'install it, set Concurrency Lab › Python Path (or pass --python PATH), or use the Node runtime';
 
+/** Interpreters already checked by whoever asked for the run (the extension, once per setting). */
+const checked = new Map<string, PythonInfo>();
+
+/**
+ * Takes the caller's word for an interpreter it checked itself (the extension's PythonLocator runs
+ * this same probe once per setting): a later findPython for exactly that path skips the probe, a
+ * process start that costs 50–150 ms per run. Only a version this module accepts is remembered.
+ */
+export function trustCheckedPython(executable: string, version: string): void {
+  const [major, minor] = version.split('.').map(Number);
+  if (!executable || !isRecentEnough({ major, minor })) return;
+  checked.set(executable, { executable, version, gil: true, found: executable });
+}
+
+/** A trusted interpreter that is still an executable file (a deleted one is probed, and fails clearly). */
+function trusted(explicitPath: string | undefined): PythonInfo | undefined {
+  const info = explicitPath ? checked.get(explicitPath.trim()) : undefined;
+  if (!info) return undefined;
+  try {
+    accessSync(info.executable, constants.X_OK);
+    return info;
+  } catch {
+    checked.delete(info.executable);
+    return undefined;
+  }
+}
+
 /**
  * The first candidate that runs and is recent enough. Rejects with RunError `runtime-missing` when
  * nothing runs, `runtime-too-old` when only old interpreters do, and `cancelled` on abort.
  */
 export async function findPython(opts: FindPythonOptions = {}): Promise<PythonInfo> {
+  const known = trusted(opts.explicitPath);
+  if (known) return known;
   const want = `${MIN_PYTHON[0]}.${MIN_PYTHON[1]}`;
   const tried: string[] = [];
   let tooOld: PythonInfo | undefined;

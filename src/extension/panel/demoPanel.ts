@@ -5,9 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isRecord } from '../../shared/guards';
-import { isTrace, parseFromWebview, type FromWebview, type InitMessage, type OpenSourceMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
-import type { Trace } from '../../shared/trace';
+import { parseFromWebview, type FromWebview, type InitMessage, type OpenSourceMessage, type RunRequest, type SaveMessage, type ToWebview } from '../../shared/protocol';
 import { buildPanelHtml } from './panelHtml';
 
 export const DEMO_VIEW_TYPE = 'concurrencyLab.demo';
@@ -23,8 +21,6 @@ export interface PanelBackend {
   openSource(message: OpenSourceMessage): Promise<void>;
   /** The panel was closed: stop whatever it started. */
   closed(): void;
-  /** Runs the webview had saved with setState before a window reload. */
-  restoreRuns(runs: Trace[]): void;
 }
 
 /**
@@ -39,15 +35,10 @@ export async function openSourceBeside(file: string, line: number, shippedRoot: 
   if (!rel.startsWith('..') && !path.isAbsolute(rel)) await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
 }
 
-/** The runs inside a webview's saved state: `{ runs: [{ trace }, …] }` (plain traces accepted too). */
-export function runsFromState(state: unknown): Trace[] {
-  if (!isRecord(state) || !Array.isArray(state.runs)) return [];
-  return state.runs.map((entry: unknown) => (isTrace(entry) ? entry : isRecord(entry) ? entry.trace : undefined)).filter(isTrace);
-}
-
 export class DemoPanel implements vscode.Disposable {
   private ready = false;
-  /** Messages posted while the webview was loading or hidden: delivered after its next `ready`. */
+  /** Messages posted while the webview was loading or hidden: delivered after its next `ready` (a run that
+   *  ended meanwhile arrives as its result; the webview keeps it from then on). */
   private queue: ToWebview[] = [];
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -103,8 +94,11 @@ export class DemoPanel implements vscode.Disposable {
   }
 
   private send(message: ToWebview): void {
-    void this.panel.webview.postMessage(message).then(undefined, (err: unknown) =>
-      this.log.warn(`could not post "${message.type}" to the panel: ${String(err)}`),
+    void this.panel.webview.postMessage(message).then(
+      // Dropped (hidden just before onDidChangeViewState said so): kept for the next `ready`, since the
+      // extension has no other copy of a run to send again.
+      (delivered) => void (!delivered && !this.disposed && message.type !== 'init' && this.queue.push(message)),
+      (err: unknown) => this.log.warn(`could not post "${message.type}" to the panel: ${String(err)}`),
     );
   }
 
@@ -124,14 +118,12 @@ export class DemoPanel implements vscode.Disposable {
   private async handle(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready': {
-        // A webview reloads whenever it is hidden and shown again: each `ready` gets a full init.
+        // A webview reloads whenever it is hidden and shown again (its runs come back from its own
+        // state): each `ready` gets an init. A run whose start is queued is not replayed twice.
         const { init, replay } = await this.backend.initialState();
         const queued = this.queue;
         this.queue = [];
         this.ready = true;
-        // Runs whose result is still queued arrive as their own messages (so the panel says "finished"),
-        // not also inside `init`; a run whose start is queued is not replayed twice.
-        const pending = new Set(queued.map((m) => (m.type === 'run-result' || m.type === 'run-failed' ? m.trace : undefined)));
         const startedIds = new Set(queued.map((m) => (m.type === 'run-started' ? m.runId : undefined)));
         this.send({
           type: 'init',
@@ -139,7 +131,6 @@ export class DemoPanel implements vscode.Disposable {
           strings: { ...(vscode.l10n.bundle ?? {}) },
           locale: vscode.env.language,
           ...init,
-          runs: init.runs.filter((t) => !pending.has(t)),
         });
         replay.filter((m) => !('runId' in m && startedIds.has(m.runId))).forEach((m) => this.send(m));
         queued.forEach((m) => this.send(m));
@@ -186,12 +177,8 @@ export class DemoPanelManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.registration = vscode.window.registerWebviewPanelSerializer(DEMO_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        // The webview kept its runs with setState; the extension host is new and takes them back,
-        // so the `init` after the reload (and exports by run index) see the same list.
-        this.backend.restoreRuns(runsFromState(state));
-        this.adopt(panel);
-      },
+      // The webview restores its runs from its own state; the new extension host only adopts the panel.
+      deserializeWebviewPanel: async (panel) => void this.adopt(panel),
     });
   }
 

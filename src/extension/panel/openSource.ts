@@ -1,13 +1,13 @@
 /**
  * Which file a panel's "open the code" click may open. The webview only names a file as a trace has
  * it (a bare `race.py` from a span's `where`, or a stack frame's path); this module decides, without
- * VS Code, whether that names a real file of the program that run traced:
- * - the run must be one the extension keeps (`startedAt` and `scenario` match a kept trace);
- * - the trace must refer to that file (a span's or lane's `where`, or a stuck thread's frame);
+ * VS Code, whether that names a real file of the program that run traced. For a run of this
+ * extension host (`startedAt` and `scenario` match one it remembers):
+ * - its trace must refer to that file (a span's or lane's `where`, or a stuck thread's frame);
  * - the file, symbolic links resolved, must be an existing regular file that is the run's program
  *   or lies in its program's folder (or the shipped programs folder, for a demo's helpers).
- * A run restored from the webview's saved state was not produced by this extension host: its
- * program counts only when it lies in a workspace folder or the shipped programs folder.
+ * The webview keeps runs across a window reload; the extension host does not know those, so for them
+ * the file must lie in a workspace folder or the shipped programs folder.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,14 +23,38 @@ export function shippedProgramsRoot(extensionRoot: string): string {
   return path.join(extensionRoot, 'media', 'programs');
 }
 
-/** What the resolver needs to know about the extension's runs. */
+/** What the check needs of a run this extension host produced: the program it ran (absolute) and the files its trace names. */
+export interface RunSource {
+  program: string;
+  files: ReadonlySet<string>;
+}
+
+/** Runs remembered per session: more than the webview keeps (20); older ones get the reload rule. */
+const REMEMBERED_RUNS = 100;
+/** Far more files than a program's trace names; a file past them is refused, as one the trace does not name. */
+const REMEMBERED_FILES = 1000;
+
+const runKey = (run: Pick<Trace, 'startedAt' | 'scenario'>): string => JSON.stringify([run.startedAt, run.scenario]);
+
+/** The runs of this extension host, by start time and scenario (what `open-source` names), bounded. */
+export class SessionRuns {
+  private readonly runs = new Map<string, RunSource>();
+
+  remember(trace: Trace, program: string): void {
+    this.runs.set(runKey(trace), { program, files: new Set([...referencedFiles(trace)].slice(0, REMEMBERED_FILES)) });
+    for (const key of this.runs.keys()) if (this.runs.size > REMEMBERED_RUNS) this.runs.delete(key);
+  }
+
+  get(run: Pick<Trace, 'startedAt' | 'scenario'>): RunSource | undefined {
+    return this.runs.get(runKey(run));
+  }
+}
+
+/** What the resolver needs to know besides the message. */
 export interface SourceContext {
-  /** The kept runs (RunSession.history). */
-  history: readonly Trace[];
-  /** The program each run the extension produced itself ran (absolute); restored runs are absent. */
-  programs: { get(trace: Trace): string | undefined };
+  runs: Pick<SessionRuns, 'get'>;
   extensionRoot: string;
-  /** Workspace folders: where a restored run's program may be. */
+  /** Workspace folders: where a file of a run from before a reload may be. */
   workspaceRoots: readonly string[];
 }
 
@@ -70,28 +94,12 @@ function within(root: string, file: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** The program a kept run ran, and whether this extension host ran it. */
-function programOf(trace: Trace, ctx: SourceContext): { program: string; produced: boolean } {
-  const produced = ctx.programs.get(trace);
-  if (produced) return { program: produced, produced: true };
-  return { program: trace.program?.path ?? shippedProgram(ctx.extensionRoot, trace.scenario, trace.runtime), produced: false };
-}
-
-export function resolveSource(message: Pick<OpenSourceMessage, 'startedAt' | 'scenario' | 'file' | 'line'>, ctx: SourceContext): SourceResolution {
-  const trace = ctx.history.find((t) => t.startedAt === message.startedAt && t.scenario === message.scenario);
-  if (!trace) return { ok: false, reason: `no kept run ${message.scenario} started at ${message.startedAt}` };
-  if (!Number.isInteger(message.line) || message.line < 1) return { ok: false, reason: `line ${message.line} is not a positive integer` };
-  if (!referencedFiles(trace).has(message.file)) return { ok: false, reason: `the run does not refer to ${JSON.stringify(message.file)}` };
-
-  const { program, produced } = programOf(trace, ctx);
+export function resolveSource(message: Omit<OpenSourceMessage, 'type'>, ctx: SourceContext): SourceResolution {
+  const run = ctx.runs.get(message);
+  if (run && !run.files.has(message.file)) return { ok: false, reason: `the run does not refer to ${JSON.stringify(message.file)}` };
+  const program = run?.program ?? message.program ?? shippedProgram(ctx.extensionRoot, message.scenario, message.runtime);
   const programReal = real(program);
   if (!programReal) return { ok: false, reason: `the run's program ${program} is gone` };
-  const shippedReal = real(shippedProgramsRoot(ctx.extensionRoot));
-  if (!produced) {
-    // A run the webview handed back after a reload: its program must be somewhere we would run from.
-    const trusted = [...ctx.workspaceRoots.map(real), shippedReal].filter((r): r is string => r !== undefined);
-    if (!trusted.some((r) => within(r, programReal))) return { ok: false, reason: `the restored run's program ${program} is outside the workspace` };
-  }
   const folder = path.dirname(programReal);
   // A bare name (from `where`) or a relative frame is the program folder's; an absolute one stays.
   const candidate = path.isAbsolute(message.file) ? message.file : path.resolve(folder, message.file);
@@ -104,7 +112,11 @@ export function resolveSource(message: Pick<OpenSourceMessage, 'startedAt' | 'sc
     return { ok: false, reason: `${file} cannot be read: ${err instanceof Error ? err.message : String(err)}` };
   }
   if (!stat.isFile()) return { ok: false, reason: `${file} is not a regular file` };
-  const allowed = file === programReal || within(folder, file) || (shippedReal !== undefined && within(shippedReal, file));
-  if (!allowed) return { ok: false, reason: `${file} is outside the program's folder ${folder}` };
+  const shippedReal = real(shippedProgramsRoot(ctx.extensionRoot));
+  // The message's program is the webview's word, not ours: for a run we do not know, only where the file lies counts.
+  const allowed = run ? [folder, shippedReal] : [...ctx.workspaceRoots.map(real), shippedReal];
+  if (!allowed.some((r) => r !== undefined && within(r, file))) {
+    return { ok: false, reason: run ? `${file} is outside the program's folder ${folder}` : `${file} of a run from before a reload is outside the workspace and the shipped programs` };
+  }
   return { ok: true, file, line: message.line };
 }

@@ -1,17 +1,9 @@
 /** Tells the learner a run failed, what to do about it, and offers the buttons that do it. */
 import * as vscode from 'vscode';
-import type { Runtime } from '../../shared/trace';
 import type { RunOutcome } from './runController';
-import { actionLabel, hintFor, type HintAction, type RunHint, type RunSource } from './runHints';
+import { actionLabel, hintFor, type FailedRun, type HintAction, type RunHint } from './runHints';
 
 type Failure = Extract<RunOutcome, { ok: false }>;
-
-/** What failed, for the hint and the log line: the scenario id or the program's file name. */
-export interface FailedRun {
-  label: string;
-  runtime: Runtime;
-  source: RunSource;
-}
 
 export interface FailureActions {
   rerunWithNode(): void;

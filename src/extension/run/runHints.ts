@@ -3,6 +3,7 @@
  * Pure (the translate function is passed in) so each kind's advice is unit-tested.
  */
 import type { RunErrorKind } from '../../shared/hostProtocol';
+import type { Translate } from '../../shared/progress';
 import type { Runtime } from '../../shared/trace';
 
 export type HintAction = 'open-settings' | 'use-node' | 'show-log' | 'open-program';
@@ -12,10 +13,16 @@ export interface RunHint {
   actions: HintAction[];
 }
 
-export type Translate = (message: string, ...args: (string | number)[]) => string;
 
 /** What ran: a shipped demo, the learner's copy of one (Run My Edited Program), or any file (Trace This Program). */
 export type RunSource = 'demo' | 'copy' | 'file';
+
+/** What failed, for the hint and the log line: the scenario id or the program's file name. */
+export interface FailedRun {
+  label: string;
+  runtime: Runtime;
+  source: RunSource;
+}
 
 export function hintFor(kind: RunErrorKind, runtime: Runtime, t: Translate, source: RunSource = 'demo'): RunHint {
   if (source === 'file') return fileHint(kind, runtime, t);
