@@ -79,8 +79,6 @@ export interface ProgramRunOptions {
   onOutput?: (stream: OutputStream, text: string) => void;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunResult> {
   const builder = new TraceBuilder();
   const sampler = new SchedSampler();
@@ -141,7 +139,10 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRunRes
   } else {
     tree.reapStragglers();
   }
-  await Promise.race([Promise.all([collector.drain(DRAIN_MS), outputClosed]), sleep(DRAIN_MS)]);
+  // The allowance's timer is cleared once the drain ends: left pending, it kept the CLI alive a second longer.
+  let drainTimer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all([collector.drain(DRAIN_MS), outputClosed]), new Promise<void>((r) => (drainTimer = setTimeout(r, DRAIN_MS)))]);
+  clearTimeout(drainTimer);
   // A leftover that still held the pipes has been stopped; never wait on them past this point.
   tree.child.stdout?.destroy();
   tree.child.stderr?.destroy();

@@ -97,6 +97,7 @@ const checked = new Map<string, PythonInfo>();
 export function trustCheckedPython(executable: string, version: string): void {
   const [major, minor] = version.split('.').map(Number);
   if (!executable || !isRecentEnough({ major, minor })) return;
+  // `gil` is not known here and not needed: each traced process's hello says whether its GIL is on.
   checked.set(executable, { executable, version, gil: true, found: executable });
 }
 
