@@ -13,3 +13,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Element
   node.append(...children);
   return node;
 }
+
+/** Runs `fn` once the next frame has been painted: work the learner does not see first (saving
+ *  state, refreshing a closed dropdown) must not force a layout or a serialization before the chart. */
+export function afterPaint(fn: () => void): void {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}

@@ -16,7 +16,7 @@ import { findScenario, validateParams } from '../shared/scenarios';
 import { variantTitles } from '../shared/variants';
 import type { Runtime } from '../shared/trace';
 import { Controls } from './controls';
-import { el } from './dom';
+import { afterPaint, el } from './dom';
 import { Host } from './host';
 import { Texts } from './i18n';
 import { RunStore } from './runStore';
@@ -242,8 +242,9 @@ class App {
         this.status.textContent = msg.trace.variants.length === 1 ? t('Finished: 1 variant measured.') : t('Finished: {0} variants measured.', msg.trace.variants.length);
         this.controls.showRequest({ scenario: msg.trace.scenario as RunRequest['scenario'], runtime: msg.trace.runtime, params: msg.trace.params });
         this.store.add({ trace: msg.trace, prediction: this.store.takePending(msg.runId) }, true);
-        this.fillRuns();
         this.showCurrent(since);
+        // The run list's dropdown measures itself when refilled (a forced layout): after the chart.
+        afterPaint(() => this.fillRuns());
         break;
       case 'run-failed': {
         this.controls.setRunning(false);

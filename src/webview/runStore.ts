@@ -6,6 +6,7 @@
 import { isBool, isInt, isRecord, isStr } from '../shared/guards';
 import { isTrace, type RunRequest } from '../shared/protocol';
 import type { Trace } from '../shared/trace';
+import { afterPaint } from './dom';
 import type { Host } from './host';
 import { parsePrediction, type Prediction } from './prediction';
 
@@ -156,15 +157,16 @@ export class RunStore {
     return this.entries[this.selected];
   }
 
-  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  private persistQueued = false;
 
   /** Saves after the current frame is painted: serializing big traces must not delay the chart. */
   persist(): void {
-    if (this.persistTimer !== undefined) return;
-    this.persistTimer = setTimeout(() => {
-      this.persistTimer = undefined;
+    if (this.persistQueued) return;
+    this.persistQueued = true;
+    afterPaint(() => {
+      this.persistQueued = false;
       this.persistNow();
-    }, 50);
+    });
   }
 
   persistNow(): void {

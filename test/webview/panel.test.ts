@@ -536,6 +536,8 @@ describe('demo panel webview (Chromium)', function () {
     await p.send({ type: 'run-result', runId: 2, trace: { ...fixtureTrace('pool'), startedAt: '2026-11-27T08:05:00.000Z' } });
     await waitDrawn(p, 4);
     assert.equal(await p.page.evaluate(() => window.__clabTest.runs()), 2);
+    // The run list is refilled after the chart is painted.
+    await p.page.locator('#clab-runs vscode-option').nth(1).waitFor({ state: 'attached' });
     assert.equal(await p.page.locator('#clab-runs vscode-option').count(), 2);
     await p.page.evaluate(() => {
       const select = document.querySelector('#clab-runs') as HTMLElement & { value: string };
@@ -598,6 +600,7 @@ describe('demo panel webview (Chromium)', function () {
     await waitDrawn(p, 4);
     assert.equal(await p.page.locator('.prediction-result').count(), 0);
     // Picking the earlier run shows the prediction made for it.
+    await p.page.locator('#clab-runs vscode-option').nth(1).waitFor({ state: 'attached' });
     const choose = (i: number) =>
       p.page.evaluate((n) => {
         const select = document.querySelector('#clab-runs') as HTMLElement & { value: string };

@@ -21,7 +21,9 @@ export function registerRunDemo(session: RunSession, progress: LessonProgress): 
       if (outcome?.ok && step && step.section === section) await progress.completeStep(step);
       return outcome;
     }
+    session.expectRun();
     const scenario = await pickScenario(vscode.l10n.t('Choose a concurrency demo to run'));
+    if (!scenario) session.noRunAfterAll();
     return scenario ? session.run({ scenario: scenario.id }) : undefined;
   });
 }

@@ -149,6 +149,11 @@ export class RunController {
    *  the spare with it: nothing is about to run, and an idle host is ~40 MB. The next run forks anew. */
   stop(): void {
     this.active?.kill();
+    this.releaseSpare();
+  }
+
+  /** Stops the spare and any planned one: nothing is about to run. */
+  releaseSpare(): void {
     clearTimeout(this.spareTimer);
     this.spareTimer = undefined;
     this.dropSpare();

@@ -101,6 +101,19 @@ export class RunSession implements PanelBackend, vscode.Disposable {
     return { settings, python, extensionRoot: this.context.extensionPath, t };
   }
 
+  /** A run is likely soon (the learner is choosing one): fork its host and look up the interpreter
+   *  while they read, so the run starts on both. */
+  expectRun(): void {
+    this.controller.prewarm();
+    const { settings } = this.settings.read();
+    if (settings.runtime !== 'node') void this.python.locate(settings.pythonPath);
+  }
+
+  /** The learner chose nothing after all: with no panel open, no host is kept idle (as when it closes). */
+  noRunAfterAll(): void {
+    if (!this.panels.panel && !this.controller.current) this.controller.releaseSpare();
+  }
+
   /** `auto` found no Python: said once per session, with the way to name one. */
   private noticeNode(why: string): void {
     this.log.info(`runtime auto: no suitable Python (${why}); using Node`);
