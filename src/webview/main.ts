@@ -240,11 +240,14 @@ class App {
       case 'run-result':
         this.controls.setRunning(false);
         this.status.textContent = msg.trace.variants.length === 1 ? t('Finished: 1 variant measured.') : t('Finished: {0} variants measured.', msg.trace.variants.length);
-        this.controls.showRequest({ scenario: msg.trace.scenario as RunRequest['scenario'], runtime: msg.trace.runtime, params: msg.trace.params });
         this.store.add({ trace: msg.trace, prediction: this.store.takePending(msg.runId) }, true);
         this.showCurrent(since);
-        // The run list's dropdown measures itself when refilled (a forced layout): after the chart.
-        afterPaint(() => this.fillRuns());
+        // The controls mirror the run and the run list grows; their dropdowns measure themselves
+        // when changed (a forced layout each), so after the chart is painted.
+        afterPaint(() => {
+          this.controls.showRequest({ scenario: msg.trace.scenario as RunRequest['scenario'], runtime: msg.trace.runtime, params: msg.trace.params });
+          this.fillRuns();
+        });
         break;
       case 'run-failed': {
         this.controls.setRunning(false);
