@@ -93,22 +93,24 @@ const optRuntime = (v: unknown): boolean => optional(v, isRuntime);
 const goodTimeout = (v: unknown): boolean => optional(v, (t) => isNum(t) && t > 0);
 const optVersion = (v: unknown): boolean => optional(v, (x) => isStr(x) && /^\d+\.\d+\.\d+$/.test(x));
 
-function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceRequest | undefined {
-  if (!osStr(msg.file) || !msg.file || !osStr(msg.cwd) || !msg.cwd) return undefined;
-  if (msg.args !== undefined && !(Array.isArray(msg.args) && msg.args.every(osStr))) return undefined;
+/** The fields a run and a trace request share, checked; undefined when one is malformed. */
+function commonFields(msg: Record<string, unknown>): Pick<HostRunRequest, 'runtime' | 'pythonPath' | 'pythonVersion' | 'timeoutMs' | 'extensionRoot'> | undefined {
   if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optVersion(msg.pythonVersion) || !optOsStr(msg.extensionRoot) || !goodTimeout(msg.timeoutMs)) return undefined;
   return {
-    type: 'trace',
-    id: msg.id,
-    file: msg.file,
-    args: [...((msg.args as string[] | undefined) ?? [])],
-    cwd: msg.cwd,
     runtime: msg.runtime as Runtime | undefined,
     pythonPath: msg.pythonPath as string | undefined,
     pythonVersion: msg.pythonVersion as string | undefined,
     timeoutMs: msg.timeoutMs as number | undefined,
     extensionRoot: msg.extensionRoot as string | undefined,
   };
+}
+
+function parseTrace(msg: Record<string, unknown> & { id: number }): HostTraceRequest | undefined {
+  if (!osStr(msg.file) || !msg.file || !osStr(msg.cwd) || !msg.cwd) return undefined;
+  if (msg.args !== undefined && !(Array.isArray(msg.args) && msg.args.every(osStr))) return undefined;
+  const common = commonFields(msg);
+  if (!common) return undefined;
+  return { type: 'trace', id: msg.id, file: msg.file, args: [...((msg.args as string[] | undefined) ?? [])], cwd: msg.cwd, ...common };
 }
 
 /** Checks a message received by the host: anything else is refused, never thrown on. */
@@ -118,20 +120,16 @@ export function parseToHost(msg: unknown): ToHost | undefined {
   if (msg.type === 'trace') return parseTrace(msg as Record<string, unknown> & { id: number });
   if (msg.type !== 'run' || !isStr(msg.scenario)) return undefined;
   if (msg.params !== undefined && !isRecord(msg.params)) return undefined;
-  if (!optRuntime(msg.runtime) || !optOsStr(msg.pythonPath) || !optVersion(msg.pythonVersion) || !optOsStr(msg.programPath) || !optOsStr(msg.extensionRoot)) return undefined;
-  if (!goodTimeout(msg.timeoutMs) || !(msg.repeat === undefined || isRepeat(msg.repeat))) return undefined;
+  const common = commonFields(msg);
+  if (!common || !optOsStr(msg.programPath) || !(msg.repeat === undefined || isRepeat(msg.repeat))) return undefined;
   return {
     type: 'run',
     id: msg.id,
     scenario: msg.scenario,
     // A plain copy: the request owns its params, whatever object they came in.
     params: { ...((msg.params as Record<string, unknown> | undefined) ?? {}) },
-    runtime: msg.runtime as Runtime | undefined,
-    pythonPath: msg.pythonPath as string | undefined,
-    pythonVersion: msg.pythonVersion as string | undefined,
+    ...common,
     programPath: msg.programPath as string | undefined,
-    timeoutMs: msg.timeoutMs as number | undefined,
-    extensionRoot: msg.extensionRoot as string | undefined,
     repeat: msg.repeat as number | undefined,
   };
 }
