@@ -22,21 +22,25 @@ export const load1 = () => loadavg()[0];
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let lib;
-/** The engine's own modules (bench/lib.ts), bundled once per benchmark run. */
-export async function engineLib() {
-  if (lib) return lib;
+/** Bundles a TypeScript entry of bench/ for Node and loads it (each benchmark needs some project code). */
+export async function bundleAndRequire(entry, outName) {
   await esbuild.build({
-    entryPoints: [join(ROOT, 'bench', 'lib.ts')],
+    entryPoints: [join(ROOT, 'bench', entry)],
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    outfile: join(OUT, 'lib.cjs'),
+    outfile: join(OUT, outName),
     external: ['playwright-core'],
     logLevel: 'error',
   });
-  lib = createRequire(import.meta.url)(join(OUT, 'lib.cjs'));
+  return createRequire(import.meta.url)(join(OUT, outName));
+}
+
+let lib;
+/** The engine's own modules (bench/lib.ts), bundled once per benchmark run. */
+export async function engineLib() {
+  lib ??= await bundleAndRequire('lib.ts', 'lib.cjs');
   return lib;
 }
 

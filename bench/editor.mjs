@@ -5,11 +5,9 @@
 // panel's Run button) to the first painted frame of that run's chart, minus the time the run's
 // program processes were alive (spawn → exit per variant, `aliveUs` in the trace).
 /* global window, document */
-import * as esbuild from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { OUT, ROOT, median, sleep } from './common.mjs';
+import { OUT, ROOT, bundleAndRequire, median, sleep } from './common.mjs';
 import { vsixSize } from './sizes.mjs';
 
 const CYCLES = 5; // each: close the panel, run from the palette (panel opens), rerun from the panel
@@ -18,19 +16,7 @@ const SCENARIO = 'Race condition and lock'; // a short Python demo: two variants
 const SETTLE_MS = 1500; // a learner's pause between runs; the next spare host is forked meanwhile
 const EXTENSION_ID = 'concurrency-lab.concurrency-lab';
 
-async function editorLib() {
-  await esbuild.build({
-    entryPoints: [join(ROOT, 'bench', 'editor-lib.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: join(OUT, 'editor-lib.cjs'),
-    external: ['playwright-core'],
-    logLevel: 'error',
-  });
-  return createRequire(import.meta.url)(join(OUT, 'editor-lib.cjs'));
-}
+const editorLib = () => bundleAndRequire('editor-lib.ts', 'editor-lib.cjs');
 
 /** The first chart painted after `t0` (epoch ms) with at least `runs` runs kept, in any frame. */
 async function paintAfter(page, server, t0, runs, timeoutMs = 90_000) {

@@ -6,10 +6,7 @@
 // Run: node bench/index.mjs output (builds the production bundles first).
 // The functions passed to page.evaluate run in the browser, hence its globals here:
 /* global window, document, requestAnimationFrame, MouseEvent */
-import * as esbuild from 'esbuild';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { ROOT, median } from './common.mjs';
+import { bundleAndRequire, median } from './common.mjs';
 
 const LINES = 100_000;
 const PAINT_RUNS = 5;
@@ -114,17 +111,7 @@ function hovering(panel, count) {
 }
 
 export async function measureOutputRaw() {
-  await esbuild.build({
-    entryPoints: [join(ROOT, 'bench', 'render-page.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: join(ROOT, 'bench', 'out', 'render-output-page.cjs'),
-    external: ['playwright-core'],
-    logLevel: 'error',
-  });
-  const { PanelHarness, largeTrace } = createRequire(import.meta.url)(join(ROOT, 'bench', 'out', 'render-output-page.cjs'));
+  const { PanelHarness, largeTrace } = await bundleAndRequire('render-page.ts', 'render-output-page.cjs');
   const harness = new PanelHarness();
   await harness.start();
   try {
